@@ -1,0 +1,40 @@
+package com.casarerpa.fleet.devstack.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import org.junit.jupiter.api.Test;
+
+class EmbeddedDatabaseTest {
+  @Test
+  void bootstrap_creates_the_platform_roles_and_auth_helpers_idempotently() throws Exception {
+    try (EmbeddedDatabase db = EmbeddedDatabase.startEphemeral()) {
+      MigrationRunner runner = new MigrationRunner(db.superuserDataSource());
+      runner.applyLocalPlatformBootstrap();
+      runner.applyLocalPlatformBootstrap();
+      try (Connection c = db.superuserDataSource().getConnection();
+          Statement s = c.createStatement()) {
+        s.execute("BEGIN");
+        s.execute("SET LOCAL ROLE authenticated");
+        s.execute(
+            "SELECT set_config('request.jwt.claims',"
+                + " '{\"sub\":\"6f1c3a2e-1b7e-4c1a-9a55-3f0c2d9f0a11\",\"role\":\"authenticated\"}',"
+                + " true)");
+        try (ResultSet rs = s.executeQuery("SELECT auth.uid()::text, auth.role(), current_user")) {
+          rs.next();
+          assertThat(rs.getString(1)).isEqualTo("6f1c3a2e-1b7e-4c1a-9a55-3f0c2d9f0a11");
+          assertThat(rs.getString(2)).isEqualTo("authenticated");
+          assertThat(rs.getString(3)).isEqualTo("authenticated");
+        }
+        s.execute("ROLLBACK");
+        try (ResultSet rs =
+            s.executeQuery("SELECT rolbypassrls FROM pg_roles WHERE rolname = 'service_role'")) {
+          rs.next();
+          assertThat(rs.getBoolean(1)).isTrue();
+        }
+      }
+    }
+  }
+}
