@@ -1,0 +1,13 @@
+package com.casarerpa.fleet.devstack;
+
+import java.util.List;
+import java.util.function.Function;
+
+/** The APIs the local stack serves, in registration order. */
+final class StackComponents {
+  private StackComponents() {}
+
+  static List<Function<StackContext, StackComponent>> all() {
+    return List.of();
+  }
+}

@@ -1,0 +1,80 @@
+package com.casarerpa.fleet.devstack.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.casarerpa.fleet.devstack.LocalStack;
+import com.casarerpa.fleet.devstack.StackSettings;
+import com.casarerpa.fleet.devstack.db.MigrationRunner;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs the official {@code @supabase/supabase-js} client ({@code src/test/js/*.test.js}, Node's
+ * test runner) against a real local stack. The SQL files in {@code src/test/js/sql/} create the
+ * tables the scripts use. Fails, never skips, when Node.js is missing.
+ */
+class SupabaseJsConformanceTest {
+  private static final Path JS_DIR = Path.of("src", "test", "js");
+  private static LocalStack stack;
+
+  @BeforeAll
+  static void startStack() throws IOException {
+    stack = LocalStack.start(StackSettings.ephemeral());
+    MigrationRunner runner = new MigrationRunner(stack.context().adminPool());
+    try (Stream<Path> files = Files.list(JS_DIR.resolve("sql"))) {
+      for (Path sql : files.filter(p -> p.toString().endsWith(".sql")).sorted().toList()) {
+        runner.execute(sql.getFileName().toString(), Files.readString(sql));
+      }
+    }
+  }
+
+  @AfterAll
+  static void stopStack() {
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  @Test
+  void supabase_js_scenarios_pass_against_the_local_stack() throws Exception {
+    List<String> tests;
+    try (Stream<Path> files = Files.list(JS_DIR)) {
+      tests =
+          files
+              .map(p -> p.getFileName().toString())
+              .filter(n -> n.endsWith(".test.js"))
+              .sorted()
+              .toList();
+    }
+    assertThat(tests).as("conformance scripts in %s", JS_DIR).isNotEmpty();
+    List<String> command = new ArrayList<>(List.of("node", "--test", "--test-reporter=spec"));
+    command.addAll(tests);
+    ProcessBuilder pb =
+        new ProcessBuilder(command).directory(JS_DIR.toFile()).redirectErrorStream(true);
+    pb.environment().put("SUPABASE_URL", stack.url());
+    pb.environment().put("SUPABASE_ANON_KEY", stack.anonKey());
+    pb.environment().put("SUPABASE_SERVICE_KEY", stack.serviceRoleKey());
+    pb.environment().put("DATABASE_URL", stack.databaseUrl());
+    Process node;
+    try {
+      node = pb.start();
+    } catch (IOException e) {
+      throw new AssertionError(
+          "Node.js is required for the conformance suite: " + e.getMessage(), e);
+    }
+    String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    boolean finished = node.waitFor(5, TimeUnit.MINUTES);
+    System.out.println(output);
+    assertThat(finished).as("node finished within 5 minutes").isTrue();
+    assertThat(node.exitValue()).as("node --test exit code; output:%n%s", output).isZero();
+  }
+}
