@@ -8,6 +8,6 @@ final class StackComponents {
   private StackComponents() {}
 
   static List<Function<StackContext, StackComponent>> all() {
-    return List.of();
+    return List.of(com.casarerpa.fleet.devstack.realtime.RealtimeComponent::new);
   }
 }
