@@ -32,6 +32,8 @@ public final class RealtimeComponent implements StackComponent {
   private final ChangeFeed changes;
   private final SocketEndpoint sockets;
   private final BroadcastEndpoint broadcasts;
+  private final DatabaseBroadcasts databaseBroadcasts;
+  private final DatabaseNotifications notifications;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   public RealtimeComponent(StackContext context) {
@@ -52,7 +54,18 @@ public final class RealtimeComponent implements StackComponent {
         new RealtimeHub(
             settings, context.clock(), new TokenCheck(context.jwt(), context.clock()), timer);
     this.policy = new ChannelPolicy(context.adminPool(), json);
-    this.changes = new ChangeFeed();
+    this.changes = new ChangeFeed(context.adminPool(), json, context.clock());
+    hub.onChannelClosed(changes::unsubscribe);
+    this.databaseBroadcasts = new DatabaseBroadcasts(context.adminPool(), hub, json);
+    this.notifications =
+        new DatabaseNotifications(
+            context.database().superuserDataSource(),
+            java.util.Map.of(
+                DatabaseBroadcasts.NOTIFY_CHANNEL,
+                databaseBroadcasts::deliver,
+                CaptureSchema.NOTIFY_CHANNEL,
+                id -> changes.wake()),
+            java.util.List.of(changes::wake));
     this.sockets = new SocketEndpoint(hub, new ChannelRouter(hub, json, policy, changes), json);
     this.broadcasts = new BroadcastEndpoint(hub, policy, json);
   }
@@ -69,6 +82,14 @@ public final class RealtimeComponent implements StackComponent {
 
   @Override
   public void start() {
+    try {
+      changes.start();
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(
+          "cannot install the postgres_changes capture schema: " + e.getMessage(), e);
+    }
+    notifications.start();
+    timer.scheduleWithFixedDelay(databaseBroadcasts::prune, 1, 10, TimeUnit.MINUTES);
     long sweep = Math.max(50, Math.min(1000, settings.idleTimeout().toMillis() / 4));
     timer.scheduleWithFixedDelay(this::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
     log.info(
@@ -93,6 +114,8 @@ public final class RealtimeComponent implements StackComponent {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    notifications.close();
+    changes.close();
     hub.closeAll();
     timer.shutdownNow();
     try {
