@@ -26,7 +26,8 @@ public final class RecordingListener implements RunListener {
     percents.add(percent);
   }
 
+  /** INFO-level messages (what LogNodes print by default). */
   public List<String> messages() {
-    return lines.stream().map(Line::message).toList();
+    return lines.stream().filter(l -> l.level() == LogLevel.INFO).map(Line::message).toList();
   }
 }

@@ -236,13 +236,20 @@ final class GraphAnalysis {
     }
     for (PlanNode t : nodes) {
       if (t.kind == ControlKind.TRY) {
-        for (int n : reach(t, "exec_out", "catch", "success")) {
-          PlanNode h = nodes[n];
-          if ((h.kind == ControlKind.CATCH || h.kind == ControlKind.FINALLY)
-              && h.paired == PlanNode.NONE) {
-            attach(t, h);
-          }
+        attachFirst(t, reach(t, "exec_out", "catch", "success"));
+        if (t.catchNode != PlanNode.NONE && t.finallyNode == PlanNode.NONE) {
+          attachFirst(t, reach(nodes[t.catchNode], "exec_out"));
         }
+      }
+    }
+  }
+
+  private void attachFirst(PlanNode tryNode, int[] candidates) {
+    for (int n : candidates) {
+      PlanNode h = nodes[n];
+      if ((h.kind == ControlKind.CATCH || h.kind == ControlKind.FINALLY)
+          && h.paired == PlanNode.NONE) {
+        attach(tryNode, h);
       }
     }
   }

@@ -15,12 +15,12 @@ public final class BuiltinNodes {
     all.addAll(VariableNodes.all());
     all.addAll(MathNodes.all());
     all.addAll(TextNodes.all());
-    // all.addAll(ListNodes.all());
+    all.addAll(ListNodes.all());
     all.addAll(DictNodes.all());
-    // all.addAll(DateTimeNodes.all());
+    all.addAll(DateTimeNodes.all());
     all.addAll(FileNodes.all());
-    // all.addAll(HttpNodes.all());
-    // all.addAll(SystemNodes.all());
+    all.addAll(HttpNodes.all());
+    all.addAll(SystemNodes.all());
     return all;
   }
 }
