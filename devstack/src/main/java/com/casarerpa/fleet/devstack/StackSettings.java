@@ -21,6 +21,7 @@ public record StackSettings(
   public StackSettings {
     Objects.requireNonNull(jwtSecret, "jwtSecret");
     Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(functionsDirectory, "functionsDirectory");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("--port must be 0..65535, got " + port);
     }
