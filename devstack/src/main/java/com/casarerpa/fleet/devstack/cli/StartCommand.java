@@ -49,8 +49,7 @@ public final class StartCommand implements Callable<Integer> {
 
   @Option(
       names = "--functions",
-      description = "Edge functions folder (default: ${DEFAULT-VALUE}).",
-      defaultValue = "install/supabase/functions")
+      description = "Edge functions folder (default: install/supabase/functions).")
   Path functions;
 
   @Option(names = "--env-file", description = "Also write the variables to FILE (KEY=value lines).")
@@ -107,7 +106,10 @@ public final class StartCommand implements Callable<Integer> {
         .withPort(port)
         .withDataDirectory(data)
         .withJwtSecret(jwtSecret)
-        .withFunctionsDirectory(functions.toAbsolutePath());
+        .withFunctionsDirectory(
+            functions == null
+                ? StackSettings.defaultFunctionsDirectory()
+                : functions.toAbsolutePath());
   }
 
   /** The variables clients need, in print order. */
