@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -35,10 +36,20 @@ public final class FakePhoenixServer implements AutoCloseable {
   private volatile boolean refuseJoins;
 
   public FakePhoenixServer() throws IOException {
+    this(null);
+  }
+
+  /**
+   * @param rest answers every request outside {@code /realtime/}, or null when there is no REST
+   */
+  public FakePhoenixServer(Function<RecordedRequest, MockResponse> rest) throws IOException {
     server.setDispatcher(
         new Dispatcher() {
           @Override
           public MockResponse dispatch(RecordedRequest request) {
+            if (rest != null && !request.getTarget().startsWith("/realtime/")) {
+              return rest.apply(request);
+            }
             requestTargets.add(request.getTarget());
             return new MockResponse.Builder().webSocketUpgrade(new Session()).build();
           }
