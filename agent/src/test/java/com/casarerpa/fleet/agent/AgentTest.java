@@ -11,6 +11,11 @@ import com.casarerpa.fleet.agent.support.TestKeys;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -243,6 +248,46 @@ class AgentTest {
     await().atMost(Duration.ofSeconds(20)).until(() -> job.status.equals("completed"));
     await().atMost(Duration.ofSeconds(20)).until(() -> workflowLines().size() == 40);
     assertThat(workflowLines()).containsExactlyElementsOf(expectedLines(40));
+  }
+
+  @Test
+  void lines_spooled_by_a_previous_run_are_shipped_once_at_the_next_start() {
+    startAgent();
+    backend.down(true);
+    assertThat(agent.close(Duration.ofSeconds(20))).isEqualTo(AgentExit.OK);
+    assertThat(stoppedLines()).isZero();
+    backend.down(false);
+
+    startAgent();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> stoppedLines() == 1);
+  }
+
+  @Test
+  void health_and_metrics_are_served_on_loopback() throws Exception {
+    startAgent("ROBOT_OPS_PORT", "0");
+    HttpClient http = HttpClient.newHttpClient();
+    URI base = URI.create("http://127.0.0.1:" + agent.opsPort());
+
+    HttpResponse<String> health =
+        http.send(
+            HttpRequest.newBuilder(base.resolve("/healthz")).build(), BodyHandlers.ofString());
+    HttpResponse<String> metrics =
+        http.send(
+            HttpRequest.newBuilder(base.resolve("/metrics")).build(), BodyHandlers.ofString());
+
+    assertThat(health.statusCode()).isEqualTo(200);
+    assertThat(health.body()).contains("\"status\":\"ok\"").contains(backend.robotId.toString());
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.body())
+        .contains("agent_jobs_running")
+        .contains("agent_log_lines_shipped_total");
+  }
+
+  private long stoppedLines() {
+    return backend.logs().stream()
+        .filter(l -> l.path("message").asText().equals("agent stopped"))
+        .count();
   }
 
   private List<String> workflowLines() {

@@ -55,7 +55,7 @@ public final class ConfigSources {
 
   private void readFile(Path explicitFile, Path workingDir, Map<String, String> env) {
     if (explicitFile != null) {
-      if (!Files.isRegularFile(explicitFile)) {
+      if (!Files.exists(explicitFile) || Files.isDirectory(explicitFile)) {
         problems.add(
             "--config "
                 + explicitFile
