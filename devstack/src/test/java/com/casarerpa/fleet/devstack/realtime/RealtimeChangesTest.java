@@ -316,4 +316,28 @@ class RealtimeChangesTest {
       assertThat(JSON).isNotNull();
     }
   }
+
+  @Test
+  void a_queued_job_reaches_the_job_queue_hint_and_the_jobs_change_feed() throws Exception {
+    try (RecordingSocket robot = connect();
+        RecordingSocket operator =
+            RecordingSocket.connect(stack.url(), stack.serviceRoleKey(), "1.0.0")) {
+      robot.join("realtime:job-queue", RealtimeProtocolTest.config(false, false, null));
+      subscribe(
+          operator, "realtime:jobs", changesConfig(null, "INSERT", "jobs", "status=eq.queued"));
+      sql(
+          "INSERT INTO public.jobs (job_id, status, priority, environment) VALUES"
+              + " ('00000000-0000-0000-0000-00000000c0de', 'queued', 7, 'default')");
+      JsonNode hint = robot.awaitEvent("realtime:job-queue", "broadcast");
+      assertThat(hint.at("/payload/event").asText()).isEqualTo("job_queued");
+      assertThat(hint.at("/payload/payload/job_id").asText())
+          .isEqualTo("00000000-0000-0000-0000-00000000c0de");
+      assertThat(hint.at("/payload/payload/priority").asInt()).isEqualTo(7);
+      JsonNode row = operator.await(change("INSERT", "table", "jobs"));
+      assertThat(row.at("/payload/data/record/job_id").asText())
+          .isEqualTo("00000000-0000-0000-0000-00000000c0de");
+      assertThat(row.at("/payload/data/columns/0").toString())
+          .isEqualTo("{\"name\":\"job_id\",\"type\":\"uuid\"}");
+    }
+  }
 }
