@@ -2,6 +2,7 @@ package com.casarerpa.fleet.devstack.realtime;
 
 import com.casarerpa.fleet.devstack.StackComponent;
 import com.casarerpa.fleet.devstack.StackContext;
+import com.casarerpa.fleet.devstack.gateway.ApiGateway;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.JavalinConfig;
 import java.util.concurrent.Executors;
@@ -66,8 +67,12 @@ public final class RealtimeComponent implements StackComponent {
                 CaptureSchema.NOTIFY_CHANNEL,
                 id -> changes.wake()),
             java.util.List.of(changes::wake));
-    this.sockets = new SocketEndpoint(hub, new ChannelRouter(hub, json, policy, changes), json);
-    this.broadcasts = new BroadcastEndpoint(hub, policy, json);
+    ApiKeys keys = new ApiKeys(context.anonKey(), context.serviceRoleKey());
+    this.sockets =
+        new SocketEndpoint(hub, new ChannelRouter(hub, json, policy, changes), json, keys);
+    ApiGateway gateway =
+        new ApiGateway(context.jwt(), context.clock(), context.anonKey(), context.serviceRoleKey());
+    this.broadcasts = new BroadcastEndpoint(hub, policy, json, gateway, keys);
   }
 
   @Override

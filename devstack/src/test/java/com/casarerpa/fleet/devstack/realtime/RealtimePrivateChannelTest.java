@@ -115,11 +115,16 @@ class RealtimePrivateChannelTest {
 
       String forged =
           "{\"messages\":[{\"topic\":\"room-dave\",\"event\":\"secret\",\"payload\":{\"n\":2},\"private\":true}]}";
-      assertThat(RestBroadcast.post(stack.url(), userToken("mallory"), forged).status())
+      assertThat(
+              RestBroadcast.post(stack.url(), stack.anonKey(), userToken("mallory"), forged)
+                  .status())
           .isEqualTo(202);
       assertThat(
               RestBroadcast.post(
-                      stack.url(), userToken("dave"), forged.replace("\"n\":2", "\"n\":3"))
+                      stack.url(),
+                      stack.anonKey(),
+                      userToken("dave"),
+                      forged.replace("\"n\":2", "\"n\":3"))
                   .status())
           .isEqualTo(202);
       JsonNode got = privateListener.awaitEvent("realtime:room-dave", "broadcast");
