@@ -202,10 +202,13 @@ final class Executor {
   }
 
   private void started(PlanNode pn) {
-    executions++;
+    boolean userNode = pn.index < plan.userNodeCount;
+    if (userNode) {
+      executions++;
+    }
     if (!executed[pn.index]) {
       executed[pn.index] = true;
-      if (pn.index < plan.userNodeCount) {
+      if (userNode) {
         distinct++;
       }
     }
