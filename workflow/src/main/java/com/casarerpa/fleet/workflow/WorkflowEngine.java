@@ -132,7 +132,12 @@ public final class WorkflowEngine {
         registry = NodeRegistry.standard();
       }
       if (http == null) {
-        http = new OkHttpClient.Builder().connectTimeout(DEFAULT_HTTP_CONNECT_TIMEOUT).build();
+        http =
+            new OkHttpClient.Builder()
+                .connectTimeout(DEFAULT_HTTP_CONNECT_TIMEOUT)
+                .readTimeout(Duration.ZERO)
+                .writeTimeout(Duration.ZERO)
+                .build();
       }
       return new WorkflowEngine(this);
     }
