@@ -79,6 +79,27 @@ class CancellationAndTimeoutTest {
   }
 
   @Test
+  void interrupting_the_run_thread_cancels_the_run() throws Exception {
+    var def = longWait().parse();
+    var result = new java.util.concurrent.atomic.AtomicReference<RunResult>();
+    Thread runner =
+        Thread.ofPlatform()
+            .name("interrupt-test-run")
+            .start(
+                () ->
+                    result.set(
+                        engine.run(
+                            def,
+                            RunOptions.DEFAULTS.withWorkingDirectory(work),
+                            listener,
+                            new CancellationToken())));
+    await().atMost(PROMPTLY).until(() -> listener.started.contains("wait"));
+    runner.interrupt();
+    runner.join(PROMPTLY.toMillis());
+    assertThat(result.get().status()).isEqualTo(RunStatus.CANCELLED);
+  }
+
+  @Test
   void job_timeout_stops_a_running_wait() throws Exception {
     RunResult r =
         runAsync(
