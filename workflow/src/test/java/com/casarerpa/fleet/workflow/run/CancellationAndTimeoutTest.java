@@ -133,6 +133,21 @@ class CancellationAndTimeoutTest {
   }
 
   @Test
+  void node_timeout_stops_a_catastrophic_regex() throws Exception {
+    TestWorkflow wf =
+        TestWorkflow.create()
+            .node("re", "RegexMatchNode", "pattern", "(.*a){12}c", "text", "a".repeat(40) + "b");
+    RunResult r =
+        runAsync(
+                wf,
+                RunOptions.DEFAULTS.withNodeTimeout(Duration.ofMillis(300)),
+                new CancellationToken())
+            .get(PROMPTLY.toSeconds(), TimeUnit.SECONDS);
+    assertThat(r.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(r.errorMessage()).contains("regular expression was stopped");
+  }
+
+  @Test
   void cancelling_aborts_an_in_flight_http_call() throws Exception {
     CancellationToken token = new CancellationToken();
     CompletableFuture<RunResult> run = runAsync(slowHttp(), RunOptions.DEFAULTS, token);

@@ -118,7 +118,9 @@ final class TextNodes {
                   Pattern p = compile(ctx.string("pattern", ""), ctx.nodeId());
                   String replacement =
                       ctx.string("replacement", "").replaceAll("\\\\(\\d)", "\\$$1");
-                  String result = p.matcher(ctx.string("text", "")).replaceAll(replacement);
+                  String result =
+                      p.matcher(new GuardedText(ctx.string("text", ""), ctx))
+                          .replaceAll(replacement);
                   ctx.output("result", result);
                   return NodeResult.next();
                 }));
@@ -170,7 +172,7 @@ final class TextNodes {
     return ctx -> {
       String flags = ctx.flag("ignore_case", false) ? "(?i)" : "";
       Pattern p = compile(flags + ctx.string("pattern", ""), ctx.nodeId());
-      Matcher m = p.matcher(ctx.string("text", ""));
+      Matcher m = p.matcher(new GuardedText(ctx.string("text", ""), ctx));
       List<Object> all = new ArrayList<>();
       List<Object> groups = new ArrayList<>();
       while (m.find() && all.size() < 100_000) {
