@@ -33,7 +33,7 @@ final class TextNodes {
             c ->
                 ctx -> {
                   String text = ctx.string("text", "");
-                  String sep = ctx.string("separator", "");
+                  String sep = ctx.string("separator", ctx.string("delimiter", ""));
                   long max = ctx.integer("max_split", -1);
                   List<Object> parts = new ArrayList<>();
                   if (sep.isEmpty()) {
@@ -48,6 +48,7 @@ final class TextNodes {
                                 text.split(Pattern.quote(sep), max < 0 ? -1 : (int) max + 1)));
                   }
                   ctx.output("result", parts);
+                  ctx.output("parts", parts);
                   ctx.output("count", (long) parts.size());
                   return NodeResult.next();
                 }),
@@ -56,11 +57,15 @@ final class TextNodes {
             c ->
                 ctx -> {
                   String text = ctx.string("text", "");
-                  String result =
-                      text.replace(
-                          ctx.string("old_value", ctx.string("search", "")),
-                          ctx.string("new_value", ctx.string("replace", "")));
-                  ctx.output("result", result);
+                  String from =
+                      ctx.string("old_value", ctx.string("old", ctx.string("search", "")));
+                  String to = ctx.string("new_value", ctx.string("new", ctx.string("replace", "")));
+                  long count =
+                      from.isEmpty()
+                          ? 0
+                          : (text.length() - text.replace(from, "").length()) / from.length();
+                  ctx.output("result", text.replace(from, to));
+                  ctx.output("replacements", count);
                   return NodeResult.next();
                 }),
         NodeType.of(
@@ -132,6 +137,9 @@ final class TextNodes {
       List<String> parts = new ArrayList<>();
       for (int i = 1; i <= 10; i++) {
         Object v = ctx.param("string_" + i);
+        if (v == null) {
+          v = ctx.param("string" + i);
+        }
         if (v != null) {
           parts.add(PythonText.str(v));
         }
