@@ -86,6 +86,11 @@ class MalformedWorkflowsTest {
             "DUPLICATE_NODE_ID",
             null),
         Arguments.of(
+            "duplicate config key",
+            wf(node("a", "LogNode", "{\"message\": \"x\", \"message\": \"y\"}"), ""),
+            "INVALID_JSON",
+            null),
+        Arguments.of(
             "config not an object", wf(node("a", "LogNode", "[1]"), ""), "INVALID_CONFIG", "a"),
         Arguments.of(
             "unknown type", wf(node("a", "HTTPSuperNode", "{}"), ""), "UNKNOWN_NODE_TYPE", "a"),
