@@ -212,6 +212,7 @@ class MalformedWorkflowsTest {
     assertThat(r.status()).isEqualTo(RunStatus.FAILED);
     assertThat(r.executedNodes()).isZero();
     assertThat(r.errorMessage()).contains("needs capability browser");
+    assertThat(r.invalidWorkflow()).isTrue();
   }
 
   @Test
