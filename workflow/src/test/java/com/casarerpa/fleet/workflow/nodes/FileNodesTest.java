@@ -79,6 +79,25 @@ class FileNodesTest {
   }
 
   @Test
+  void a_folder_the_engine_created_is_removed_after_the_run() throws Exception {
+    Path workRoot = root.resolve("engine-root");
+    try (WorkflowEngine engine = WorkflowEngine.builder().workRoot(workRoot).build()) {
+      RunResult r =
+          engine.run(
+              TestWorkflow.create()
+                  .node("w", "WriteFileNode", "file_path", "scratch.txt", "content", "x")
+                  .parse(),
+              RunOptions.DEFAULTS,
+              null,
+              null);
+      assertThat(r.status()).isEqualTo(RunStatus.COMPLETED);
+    }
+    try (var left = Files.list(workRoot)) {
+      assertThat(left).isEmpty();
+    }
+  }
+
+  @Test
   void run_command_is_refused_unless_the_robot_allows_it() throws Exception {
     TestWorkflow wf = TestWorkflow.create().node("cmd", "RunCommandNode", "command", "echo hello");
     RunResult refused = run(WorkflowEngine.builder().workRoot(root).build(), wf, root);
