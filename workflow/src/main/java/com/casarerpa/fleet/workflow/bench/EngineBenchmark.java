@@ -41,8 +41,10 @@ public final class EngineBenchmark {
     WorkflowDefinition loop = WorkflowDefinition.parse(loopWorkflow(passes, 0));
     long bestRate = 0;
     long executions = 0;
+    long allocatedPerNode = 0;
     for (int round = 0; round <= rounds; round++) {
       Instant start = Instant.now();
+      long bytes0 = allocatedBytes();
       long t0 = System.nanoTime();
       RunResult r =
           engine.run(
@@ -50,10 +52,17 @@ public final class EngineBenchmark {
       long nanos = System.nanoTime() - t0;
       check(r, RunStatus.COMPLETED);
       executions = r.executedNodes();
+      allocatedPerNode = (allocatedBytes() - bytes0) / Math.max(1, executions);
       long rate = (long) (executions / (nanos / 1e9));
       System.out.printf(
-          "round %d%s: %,d node executions in %d ms = %,d node executions/s (started %s)%n",
-          round, round == 0 ? " (warm-up)" : "", executions, nanos / 1_000_000, rate, start);
+          "round %d%s: %,d node executions in %d ms = %,d node executions/s, %d bytes allocated per node execution (started %s)%n",
+          round,
+          round == 0 ? " (warm-up)" : "",
+          executions,
+          nanos / 1_000_000,
+          rate,
+          allocatedPerNode,
+          start);
       if (round > 0) {
         bestRate = Math.max(bestRate, rate);
       }
@@ -61,10 +70,11 @@ public final class EngineBenchmark {
     long perJob = parkedJobMemory(engine, work, parked);
     String line =
         String.format(
-            "%s engine loop: %,d node executions/run, best %,d node executions/s; %d parked jobs: %,d bytes heap per running job; cores=%d java=%s%n",
+            "%s engine loop: %,d node executions/run, best %,d node executions/s, %d bytes allocated per node execution; %d parked jobs: %,d bytes heap per running job; cores=%d java=%s%n",
             Instant.now(),
             executions,
             bestRate,
+            allocatedPerNode,
             parked,
             perJob,
             Runtime.getRuntime().availableProcessors(),
@@ -102,6 +112,11 @@ public final class EngineBenchmark {
       }
       return Math.max(0, (after - before) / jobs);
     }
+  }
+
+  private static long allocatedBytes() {
+    return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean())
+        .getCurrentThreadAllocatedBytes();
   }
 
   private static long usedHeapAfterGc() throws InterruptedException {
