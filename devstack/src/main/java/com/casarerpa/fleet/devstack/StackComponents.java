@@ -1,6 +1,7 @@
 package com.casarerpa.fleet.devstack;
 
 import com.casarerpa.fleet.devstack.functions.FunctionsComponent;
+import com.casarerpa.fleet.devstack.realtime.RealtimeComponent;
 import com.casarerpa.fleet.devstack.rest.RestComponent;
 import java.util.List;
 import java.util.function.Function;
@@ -10,6 +11,6 @@ final class StackComponents {
   private StackComponents() {}
 
   static List<Function<StackContext, StackComponent>> all() {
-    return List.of(RestComponent::new, FunctionsComponent::new);
+    return List.of(RestComponent::new, RealtimeComponent::new, FunctionsComponent::new);
   }
 }

@@ -1,0 +1,95 @@
+package com.casarerpa.fleet.agent.fleet;
+
+import com.casarerpa.fleet.agent.internal.Json;
+import com.casarerpa.fleet.agent.jobs.ActiveJobs;
+import com.casarerpa.fleet.agent.jobs.RunningJob;
+import com.casarerpa.fleet.agent.supabase.RealtimeChannel;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * This robot's presence on {@code robot-fleet} (key = robot_id), with the payload of CONTRACT §6.
+ * Supabase allows about 5 presence messages per 30 s per channel, so updates are coalesced: at most
+ * one every {@link #MIN_SPACING}; a change inside that window is sent when it ends.
+ */
+public final class FleetPresence {
+  public static final Duration MIN_SPACING = Duration.ofMillis(6_500);
+
+  private final RealtimeChannel channel;
+  private final Registration robot;
+  private final ActiveJobs active;
+  private final String agentVersion;
+  private final Instant onlineAt;
+  private final ScheduledExecutorService timers;
+  private final InstantSource clock;
+  private Instant lastSent = Instant.MIN;
+  private boolean pending;
+  private String statusOverride;
+
+  public FleetPresence(
+      RealtimeChannel channel,
+      Registration robot,
+      ActiveJobs active,
+      String agentVersion,
+      ScheduledExecutorService timers,
+      InstantSource clock) {
+    this.channel = channel;
+    this.robot = robot;
+    this.active = active;
+    this.agentVersion = agentVersion;
+    this.onlineAt = clock.instant();
+    this.timers = timers;
+    this.clock = clock;
+  }
+
+  /** Something shown in presence changed; an update goes out now or when the window allows. */
+  public synchronized void changed() {
+    if (pending) {
+      return;
+    }
+    Instant due = lastSent.equals(Instant.MIN) ? clock.instant() : lastSent.plus(MIN_SPACING);
+    long wait = Math.max(0, Duration.between(clock.instant(), due).toMillis());
+    pending = true;
+    timers.schedule(this::send, wait, TimeUnit.MILLISECONDS);
+  }
+
+  /** Shows {@code status} instead of online/busy (e.g. "stopping"); null goes back. */
+  public synchronized void overrideStatus(String status) {
+    statusOverride = status;
+    changed();
+  }
+
+  private synchronized void send() {
+    pending = false;
+    lastSent = clock.instant();
+    channel.track(payload());
+  }
+
+  /** The tracked payload, built from the current state. */
+  public synchronized ObjectNode payload() {
+    ObjectNode meta = Json.MAPPER.createObjectNode();
+    meta.put("robot_id", robot.robotId().toString());
+    meta.put("name", robot.name());
+    meta.put("hostname", robot.hostname());
+    meta.put(
+        "status", statusOverride != null ? statusOverride : active.isEmpty() ? "online" : "busy");
+    meta.put("environment", robot.environment());
+    ArrayNode capabilities = meta.putArray("capabilities");
+    robot.capabilities().forEach(capabilities::add);
+    meta.put("agent_version", agentVersion);
+    ArrayNode jobs = meta.putArray("jobs");
+    for (RunningJob job : active.all()) {
+      jobs.addObject()
+          .put("job_id", job.jobId().toString())
+          .put("progress", job.progress())
+          .put("current_node", job.currentNode());
+    }
+    meta.put("online_at", onlineAt.toString());
+    return meta;
+  }
+}

@@ -1,0 +1,70 @@
+package com.casarerpa.fleet.agent.fleet;
+
+import com.casarerpa.fleet.agent.config.AgentConfig;
+import com.casarerpa.fleet.agent.supabase.RetryPolicy;
+import com.casarerpa.fleet.agent.supabase.SupabaseRest;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.lang.management.ManagementFactory;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Who this robot is, as {@code robot_register} confirmed it.
+ *
+ * @param tenantId the robot's tenant, or null
+ * @param serverTime the server's clock at registration
+ */
+public record Registration(
+    UUID robotId,
+    String name,
+    String hostname,
+    String environment,
+    List<String> capabilities,
+    int maxConcurrentJobs,
+    UUID tenantId,
+    ServerSettings settings,
+    Instant serverTime) {
+
+  /** Calls {@code robot_register} with a patient retry (the backend may still be starting). */
+  public static Registration register(SupabaseRest rest, AgentConfig config, String agentVersion) {
+    Map<String, Object> params = new HashMap<>();
+    params.put("p_hostname", config.hostname());
+    params.put("p_capabilities", config.capabilities());
+    params.put("p_environment", config.environment());
+    params.put("p_max_concurrent_jobs", config.maxConcurrentJobs());
+    params.put("p_agent_version", agentVersion);
+    params.put("p_tags", config.tags());
+    params.put(
+        "p_metadata",
+        Map.of(
+            "configured_name", config.robotName(),
+            "os", System.getProperty("os.name") + " " + System.getProperty("os.version"),
+            "java", Runtime.version().toString(),
+            "pid", ProcessHandle.current().pid(),
+            "started_at",
+                Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime())
+                    .toString()));
+    return fromJson(rest.rpc("robot_register", params, RetryPolicy.PATIENT), config);
+  }
+
+  static Registration fromJson(JsonNode response, AgentConfig config) {
+    JsonNode robot = response.path("robot");
+    List<String> capabilities = new java.util.ArrayList<>();
+    robot.path("capabilities").forEach(c -> capabilities.add(c.asText()));
+    return new Registration(
+        UUID.fromString(robot.path("robot_id").asText()),
+        robot.path("name").asText(config.robotName()),
+        robot.path("hostname").asText(config.hostname()),
+        robot.path("environment").asText(config.environment()),
+        capabilities.isEmpty() ? config.capabilities() : List.copyOf(capabilities),
+        robot.path("max_concurrent_jobs").asInt(config.maxConcurrentJobs()),
+        robot.hasNonNull("tenant_id") ? UUID.fromString(robot.get("tenant_id").asText()) : null,
+        ServerSettings.fromJson(response.path("settings")),
+        response.hasNonNull("server_time")
+            ? Instant.parse(response.get("server_time").asText())
+            : null);
+  }
+}

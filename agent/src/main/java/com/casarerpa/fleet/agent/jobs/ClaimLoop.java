@@ -1,0 +1,158 @@
+package com.casarerpa.fleet.agent.jobs;
+
+import com.casarerpa.fleet.agent.internal.Backoff;
+import com.casarerpa.fleet.agent.internal.NamedThreads;
+import com.casarerpa.fleet.agent.supabase.BackendUnavailable;
+import com.casarerpa.fleet.agent.supabase.RetryPolicy;
+import com.casarerpa.fleet.agent.supabase.RobotKeyRejected;
+import com.casarerpa.fleet.agent.supabase.RpcRejected;
+import com.casarerpa.fleet.agent.supabase.SupabaseRest;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The claim loop, on its own thread {@code agent-claim}:
+ *
+ * <pre>
+ *   while running:
+ *     if a slot is free: claim_jobs(free slots) and hand each job to a job thread
+ *     if something was claimed and a slot is still free: go again at once (work remains)
+ *     else wait for a wake-up (job_queue broadcast, a finished job, a reconnect)
+ *          or the poll interval, whichever comes first
+ * </pre>
+ *
+ * Claim failures back off with full jitter (capped at the poll interval, at least 1 s) so that a
+ * backend outage does not become a claim storm. Job threads ({@code agent-job-N}) are bounded by
+ * the robot's capacity: a job is only claimed when a slot is free.
+ */
+public final class ClaimLoop {
+  private static final Logger log = LoggerFactory.getLogger(ClaimLoop.class);
+
+  private final SupabaseRest rest;
+  private final JobRunner runner;
+  private final ActiveJobs active;
+  private final Duration pollInterval;
+  private final Consumer<RobotKeyRejected> onFatal;
+  private final Wakeup wakeup = new Wakeup();
+  private final Backoff errorBackoff;
+  private final ThreadPoolExecutor jobThreads;
+  private final Thread thread;
+  private volatile boolean claiming = true;
+
+  public ClaimLoop(
+      SupabaseRest rest,
+      JobRunner runner,
+      ActiveJobs active,
+      Duration pollInterval,
+      Consumer<RobotKeyRejected> onFatal) {
+    this.rest = rest;
+    this.runner = runner;
+    this.active = active;
+    this.pollInterval = pollInterval;
+    this.onFatal = onFatal;
+    Duration cap =
+        pollInterval.compareTo(Duration.ofSeconds(1)) > 0 ? pollInterval : Duration.ofSeconds(1);
+    this.errorBackoff = new Backoff(Duration.ofMillis(250), cap.multipliedBy(6));
+    int slots = active.capacity();
+    this.jobThreads =
+        new ThreadPoolExecutor(
+            slots,
+            slots,
+            30,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(slots),
+            new NamedThreads("agent-job", false));
+    this.thread = new NamedThreads("agent-claim", true).newThread(this::loop);
+  }
+
+  public void start() {
+    thread.start();
+  }
+
+  /** Asks for a claim attempt now: a job was queued, a slot freed up, or we reconnected. */
+  public void wake() {
+    wakeup.signal();
+  }
+
+  /** Stops claiming; running jobs continue. Idempotent. */
+  public void stopClaiming() {
+    claiming = false;
+    wakeup.signal();
+  }
+
+  /** Waits for the job threads to end; returns true if they did within {@code deadline}. */
+  public boolean awaitJobs(Duration deadline) throws InterruptedException {
+    jobThreads.shutdown();
+    return jobThreads.awaitTermination(deadline.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void loop() {
+    int failures = 0;
+    while (claiming) {
+      try {
+        boolean more = claimOnce();
+        failures = 0;
+        if (more && active.freeSlots() > 0) {
+          continue;
+        }
+        wakeup.await(pollInterval);
+      } catch (BackendUnavailable e) {
+        Duration wait = errorBackoff.delay(failures++);
+        log.warn("claim failed ({}); next try in {} ms", e.getMessage(), wait.toMillis());
+        sleepQuietly(wait);
+      } catch (RobotKeyRejected e) {
+        onFatal.accept(e);
+        return;
+      } catch (RpcRejected e) {
+        log.error("claim_jobs refused ({}); retrying at the poll interval", e.getMessage());
+        sleepQuietly(pollInterval);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        log.error("claim loop error; continuing", e);
+        sleepQuietly(pollInterval);
+      }
+    }
+    log.debug("claim loop stopped");
+  }
+
+  /** Claims into the free slots; returns true if anything was claimed. */
+  private boolean claimOnce() {
+    int free = active.freeSlots();
+    if (free == 0 || !claiming) {
+      return false;
+    }
+    JsonNode rows = rest.rpc("claim_jobs", Map.of("p_limit", free), RetryPolicy.QUICK);
+    List<ClaimedJob> claimed = new ArrayList<>();
+    rows.forEach(row -> claimed.add(ClaimedJob.fromJson(row)));
+    for (ClaimedJob job : claimed) {
+      RunningJob running = runner.hold(job);
+      log.info("claimed {}", job);
+      jobThreads.execute(() -> runner.run(running));
+    }
+    return !claimed.isEmpty();
+  }
+
+  /** Sleeps for the backoff; wake-ups do not cut it short (no storm), a stop does. */
+  private void sleepQuietly(Duration wait) {
+    long end = System.nanoTime() + wait.toNanos();
+    try {
+      while (claiming && System.nanoTime() < end) {
+        Thread.sleep(Math.min(100, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      claiming = false;
+    }
+  }
+}

@@ -1,0 +1,184 @@
+package com.casarerpa.fleet.agent.supabase;
+
+import com.casarerpa.fleet.agent.config.Secrets;
+import com.casarerpa.fleet.agent.internal.Backoff;
+import com.casarerpa.fleet.agent.internal.Json;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Calls PostgREST RPCs as this robot: {@code apikey} and {@code Authorization: Bearer} carry the
+ * anon key, {@code x-robot-api-key} the robot key. Errors become precise exceptions (see {@link
+ * SupabaseException}); transient failures are retried with full-jitter backoff per the call's
+ * {@link RetryPolicy}; a 4xx other than 408/429 is never retried.
+ */
+public final class SupabaseRest {
+  private static final Logger log = LoggerFactory.getLogger(SupabaseRest.class);
+  private static final MediaType JSON = MediaType.get("application/json");
+  public static final String ROBOT_KEY_HEADER = "x-robot-api-key";
+
+  private final OkHttpClient http;
+  private final String baseUrl;
+  private final String anonKey;
+  private final String robotKey;
+  private volatile Instant lastServerDate;
+
+  public SupabaseRest(OkHttpClient http, URI supabaseUrl, String anonKey, String robotKey) {
+    this.http = http;
+    this.baseUrl = supabaseUrl.toString();
+    this.anonKey = anonKey;
+    this.robotKey = robotKey;
+  }
+
+  /** An HTTP client whose every call ends within {@code timeout}. */
+  public static OkHttpClient httpClient(Duration timeout) {
+    Duration connect =
+        timeout.compareTo(Duration.ofSeconds(10)) < 0 ? timeout : Duration.ofSeconds(10);
+    return new OkHttpClient.Builder()
+        .callTimeout(timeout)
+        .connectTimeout(connect)
+        .readTimeout(timeout)
+        .writeTimeout(timeout)
+        .retryOnConnectionFailure(false)
+        .build();
+  }
+
+  /**
+   * {@code POST /rest/v1/rpc/<name>} with {@code params} as the JSON body.
+   *
+   * @return the response JSON; {@link NullNode} for 204
+   */
+  public JsonNode rpc(String name, Map<String, ?> params, RetryPolicy policy) {
+    Backoff backoff = new Backoff(policy.base(), policy.cap());
+    SupabaseException last = null;
+    for (int attempt = 0; attempt < policy.maxAttempts(); attempt++) {
+      if (attempt > 0) {
+        pause(name, attempt, backoff.delay(attempt - 1), last);
+      }
+      try {
+        return callOnce(name, params);
+      } catch (BackendUnavailable e) {
+        last = e;
+      }
+    }
+    throw last;
+  }
+
+  private JsonNode callOnce(String name, Map<String, ?> params) {
+    Request request = request("/rest/v1/rpc/" + name).post(body(params)).build();
+    try (Response response = http.newCall(request).execute()) {
+      noteServerDate(response);
+      String text = bodyText(response.body());
+      if (response.isSuccessful()) {
+        return response.code() == 204 || text.isEmpty() ? NullNode.instance : parse(text);
+      }
+      throw ErrorMapping.toException(name, response.code(), text, retryAfter(response));
+    } catch (IOException e) {
+      throw new BackendUnavailable(
+          "rpc " + name + ": " + Secrets.scrub(e.toString(), anonKey, robotKey), 0, null, e);
+    }
+  }
+
+  /**
+   * A GET of {@code /rest/v1/} to see whether the API answers at all; returns the HTTP status.
+   *
+   * @throws BackendUnavailable when nothing answers
+   */
+  public int probe() {
+    Request request = request("/rest/v1/").get().build();
+    try (Response response = http.newCall(request).execute()) {
+      noteServerDate(response);
+      return response.code();
+    } catch (IOException e) {
+      throw new BackendUnavailable("GET /rest/v1/: " + e, 0, null, e);
+    }
+  }
+
+  /** The server's {@code Date} header of the last response, for clock-skew checks. */
+  public Optional<Instant> lastServerDate() {
+    return Optional.ofNullable(lastServerDate);
+  }
+
+  private Request.Builder request(String path) {
+    return new Request.Builder()
+        .url(baseUrl + path)
+        .header("apikey", anonKey)
+        .header("Authorization", "Bearer " + anonKey)
+        .header(ROBOT_KEY_HEADER, robotKey)
+        .header("Accept", "application/json");
+  }
+
+  private static RequestBody body(Map<String, ?> params) {
+    try {
+      return RequestBody.create(Json.MAPPER.writeValueAsBytes(params), JSON);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("rpc parameters are not JSON-serialisable", e);
+    }
+  }
+
+  private static JsonNode parse(String text) throws IOException {
+    return Json.MAPPER.readTree(text);
+  }
+
+  private static String bodyText(ResponseBody body) throws IOException {
+    return body == null ? "" : body.string();
+  }
+
+  private void noteServerDate(Response response) {
+    java.util.Date date = response.headers().getDate("Date");
+    if (date != null) {
+      lastServerDate = date.toInstant();
+    }
+  }
+
+  private static Duration retryAfter(Response response) {
+    String header = response.header("Retry-After");
+    if (header == null) {
+      return Duration.ZERO;
+    }
+    try {
+      return Duration.ofSeconds(Math.min(60, Long.parseLong(header.strip())));
+    } catch (NumberFormatException e) {
+      return Duration.ZERO;
+    }
+  }
+
+  private static void pause(String name, int attempt, Duration jitter, SupabaseException last) {
+    Duration wait = jitter;
+    if (last instanceof BackendUnavailable b && b.getCause() instanceof RetryAfter r) {
+      wait = wait.compareTo(r.wait) > 0 ? wait : r.wait;
+    }
+    log.debug("rpc {} attempt {} failed ({}); retrying in {} ms", name, attempt, last, wait);
+    try {
+      Thread.sleep(wait.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BackendUnavailable("rpc " + name + ": interrupted while retrying", 0, null, e);
+    }
+  }
+
+  /** Carries a server's {@code Retry-After} inside a {@link BackendUnavailable}. */
+  static final class RetryAfter extends Exception {
+    final transient Duration wait;
+
+    RetryAfter(Duration wait) {
+      super("retry after " + wait, null, false, false);
+      this.wait = wait;
+    }
+  }
+}

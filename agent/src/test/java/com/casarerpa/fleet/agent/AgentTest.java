@@ -1,0 +1,308 @@
+package com.casarerpa.fleet.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.casarerpa.fleet.agent.config.AgentConfig;
+import com.casarerpa.fleet.agent.support.FakeFleetBackend;
+import com.casarerpa.fleet.agent.support.FakeFleetBackend.Job;
+import com.casarerpa.fleet.agent.support.FakeWorkflowExecutor;
+import com.casarerpa.fleet.agent.support.TestKeys;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The agent's job path against an in-memory fleet backend on real loopback sockets. */
+class AgentTest {
+  @TempDir Path dataDir;
+  private FakeFleetBackend backend;
+  private final FakeWorkflowExecutor executor = new FakeWorkflowExecutor();
+  private Agent agent;
+
+  @BeforeEach
+  void start() throws Exception {
+    backend = new FakeFleetBackend();
+  }
+
+  @AfterEach
+  void stop() {
+    if (agent != null) {
+      agent.close(Duration.ofSeconds(20));
+    }
+    backend.close();
+  }
+
+  private Agent startAgent(String... overrides) {
+    Map<String, String> settings =
+        TestKeys.settings(
+            backend.url().toString(),
+            "ROBOT_DATA_DIR",
+            dataDir.toString(),
+            "ROBOT_HEARTBEAT_INTERVAL",
+            "1s",
+            "ROBOT_OFFLINE_THRESHOLD",
+            "5s",
+            "ROBOT_CANCEL_GRACE",
+            "300ms",
+            "ROBOT_LOG_FLUSH_INTERVAL",
+            "50ms");
+    for (int i = 0; i + 1 < overrides.length; i += 2) {
+      settings.put(overrides[i], overrides[i + 1]);
+    }
+    agent = new Agent(AgentConfig.fromSettings(settings), executor);
+    agent.start();
+    return agent;
+  }
+
+  private static ObjectNode steps(Object... steps) {
+    ObjectNode script = FakeWorkflowExecutor.script();
+    ArrayNode array = (ArrayNode) script.get("steps");
+    for (Object step : steps) {
+      array.add((JsonNode) step);
+    }
+    return script;
+  }
+
+  private static ObjectNode step(String key, Object value) {
+    ObjectNode step = FakeWorkflowExecutor.script().objectNode();
+    if (value instanceof Integer i) {
+      step.put(key, i);
+    } else {
+      step.put(key, value.toString());
+    }
+    return step;
+  }
+
+  @Test
+  void a_queued_job_is_claimed_run_and_completed_with_progress_and_logs() {
+    startAgent();
+    Job job =
+        backend.enqueue(
+            steps(
+                step("log", "hello from the workflow"),
+                step("progress", 60).put("node", "n1"),
+                step("sleep_ms", 1500)));
+    backend.announce(job);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> job.status.equals("completed"));
+    assertThat(job.progress).isEqualTo(60);
+    assertThat(job.currentNode).isEqualTo("n1");
+    assertThat(job.result.path("ok").asBoolean()).isTrue();
+    await()
+        .until(
+            () ->
+                backend.logs().stream()
+                    .anyMatch(l -> l.path("message").asText().equals("hello from the workflow")));
+    JsonNode line =
+        backend.logs().stream()
+            .filter(l -> l.path("message").asText().equals("hello from the workflow"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(line.path("job_id").asText()).isEqualTo(job.id.toString());
+    assertThat(line.path("level").asText()).isEqualTo("INFO");
+  }
+
+  @Test
+  void never_runs_more_jobs_at_once_than_its_slots() {
+    startAgent("ROBOT_MAX_CONCURRENT_JOBS", "2");
+    List<Job> jobs = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      jobs.add(backend.enqueue(steps(step("sleep_ms", 300))));
+    }
+    backend.announce(jobs.getFirst());
+
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> jobs.stream().allMatch(j -> j.status.equals("completed")));
+    assertThat(executor.maxConcurrentRuns()).isEqualTo(2);
+    assertThat(jobs).allSatisfy(j -> assertThat(j.claims).isEqualTo(1));
+  }
+
+  @Test
+  void an_operator_cancel_stops_the_running_job_and_finishes_it_cancelled() {
+    startAgent();
+    Job job = backend.enqueue(steps(step("progress", 10), step("sleep_ms", 30_000)));
+    backend.announce(job);
+    await().until(() -> job.status.equals("running"));
+
+    backend.cancel(job);
+
+    await().atMost(Duration.ofSeconds(2)).until(() -> job.status.equals("cancelled"));
+  }
+
+  @Test
+  void a_workflow_that_ignores_cancellation_is_stopped_hard_after_the_grace() {
+    startAgent();
+    ObjectNode stubborn = steps(step("sleep_ms", 30_000)).put("ignore_cancel", true);
+    Job job = backend.enqueue(stubborn);
+    backend.announce(job);
+    await().until(() -> job.status.equals("running"));
+
+    backend.cancel(job);
+
+    await().atMost(Duration.ofSeconds(4)).until(() -> job.status.equals("cancelled"));
+  }
+
+  @Test
+  void a_job_past_its_timeout_is_failed_as_timed_out() {
+    startAgent();
+    Job job = backend.enqueue(steps(step("sleep_ms", 30_000)).put("timeout_seconds", 1));
+    backend.announce(job);
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> job.status.equals("timeout"));
+    assertThat(job.timedOut).isTrue();
+    assertThat(job.error).contains("timed out after 1 s");
+  }
+
+  @Test
+  void a_lost_lease_aborts_the_run_without_writing_results() {
+    startAgent();
+    Job job = backend.enqueue(steps(step("sleep_ms", 30_000)));
+    backend.announce(job);
+    await().until(() -> job.status.equals("running"));
+
+    backend.takeAway(job);
+
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () -> agent.metrics().counter("agent.jobs.finished", "outcome", "lost").count() == 1);
+    assertThat(job.status).isEqualTo("running");
+    assertThat(
+            backend.calls("complete_job")
+                + backend.calls("fail_job")
+                + backend.calls("finish_cancelled_job"))
+        .isZero();
+  }
+
+  @Test
+  void a_graceful_stop_releases_a_job_that_outlives_the_budget_and_goes_offline() {
+    startAgent("ROBOT_SHUTDOWN_BUDGET", "500ms");
+    Job job = backend.enqueue(steps(step("sleep_ms", 30_000)));
+    backend.announce(job);
+    await().until(() -> job.status.equals("running"));
+
+    AgentExit exit = agent.close(Duration.ofSeconds(10));
+
+    assertThat(exit).isEqualTo(AgentExit.OK);
+    assertThat(job.status).isEqualTo("queued");
+    assertThat(backend.calls("robot_offline")).isEqualTo(1);
+    assertThat(backend.realtime().received("phx_leave")).isNotEmpty();
+  }
+
+  @Test
+  void a_graceful_stop_lets_a_short_job_finish_within_the_budget() {
+    startAgent("ROBOT_SHUTDOWN_BUDGET", "10s");
+    Job job = backend.enqueue(steps(step("sleep_ms", 1500)));
+    backend.announce(job);
+    await().until(() -> job.status.equals("running"));
+
+    AgentExit exit = agent.close(Duration.ofSeconds(15));
+
+    assertThat(exit).isEqualTo(AgentExit.OK);
+    assertThat(job.status).isEqualTo("completed");
+  }
+
+  @Test
+  void a_revoked_key_stops_the_agent_with_one_fatal_error_and_no_retry_storm() {
+    startAgent();
+    long before = backend.calls().size();
+
+    backend.revokeKey();
+
+    assertThat(agent.awaitExit()).isEqualTo(AgentExit.KEY_REJECTED);
+    assertThat(backend.calls().size() - before).isLessThan(10);
+  }
+
+  @Test
+  void logs_written_while_the_backend_is_down_arrive_once_and_in_order_after_it_returns() {
+    startAgent();
+    ObjectNode chatty = steps();
+    ArrayNode array = (ArrayNode) chatty.get("steps");
+    for (int i = 0; i < 40; i++) {
+      array.add(step("log", "line " + i));
+      array.add(step("sleep_ms", 50));
+    }
+    Job job = backend.enqueue(chatty);
+    backend.announce(job);
+    await().until(() -> job.status.equals("running"));
+
+    backend.down(true);
+    await().until(() -> agent.metrics().counter("agent.log.lines.spooled").count() > 0);
+    backend.down(false);
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> job.status.equals("completed"));
+    await().atMost(Duration.ofSeconds(20)).until(() -> workflowLines().size() == 40);
+    assertThat(workflowLines()).containsExactlyElementsOf(expectedLines(40));
+  }
+
+  @Test
+  void lines_spooled_by_a_previous_run_are_shipped_once_at_the_next_start() {
+    startAgent();
+    backend.down(true);
+    assertThat(agent.close(Duration.ofSeconds(20))).isEqualTo(AgentExit.OK);
+    assertThat(stoppedLines()).isZero();
+    backend.down(false);
+
+    startAgent();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> stoppedLines() == 1);
+  }
+
+  @Test
+  void health_and_metrics_are_served_on_loopback() throws Exception {
+    startAgent("ROBOT_OPS_PORT", "0");
+    HttpClient http = HttpClient.newHttpClient();
+    URI base = URI.create("http://127.0.0.1:" + agent.opsPort());
+
+    HttpResponse<String> health =
+        http.send(
+            HttpRequest.newBuilder(base.resolve("/healthz")).build(), BodyHandlers.ofString());
+    HttpResponse<String> metrics =
+        http.send(
+            HttpRequest.newBuilder(base.resolve("/metrics")).build(), BodyHandlers.ofString());
+
+    assertThat(health.statusCode()).isEqualTo(200);
+    assertThat(health.body()).contains("\"status\":\"ok\"").contains(backend.robotId.toString());
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.body())
+        .contains("agent_jobs_running")
+        .contains("agent_log_lines_shipped_total");
+  }
+
+  private long stoppedLines() {
+    return backend.logs().stream()
+        .filter(l -> l.path("message").asText().equals("agent stopped"))
+        .count();
+  }
+
+  private List<String> workflowLines() {
+    return backend.logs().stream()
+        .filter(l -> "workflow".equals(l.path("source").asText()))
+        .sorted((a, b) -> Long.compare(a.path("seq").asLong(), b.path("seq").asLong()))
+        .map(l -> l.path("message").asText())
+        .toList();
+  }
+
+  private static List<String> expectedLines(int n) {
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      lines.add("line " + i);
+    }
+    return lines;
+  }
+}

@@ -1,0 +1,39 @@
+package com.casarerpa.fleet.agent.support;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Keys shaped like real ones, for tests that never reach a real server. */
+public final class TestKeys {
+  private static final java.nio.charset.Charset UTF8 = StandardCharsets.UTF_8;
+  public static final String ROBOT_KEY = "crpa_" + "A".repeat(20) + "b-_" + "9".repeat(20);
+  public static final String ANON_KEY = jwt("anon");
+  public static final String SERVICE_ROLE_KEY = jwt("service_role");
+
+  private TestKeys() {}
+
+  public static String jwt(String role) {
+    Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+    String header = b64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(UTF8));
+    String claims =
+        b64.encodeToString(
+            ("{\"iss\":\"supabase-demo\",\"role\":\"" + role + "\",\"exp\":1983812996}")
+                .getBytes(UTF8));
+    return header + "." + claims + ".c2lnbmF0dXJlLW5vdC1jaGVja2Vk";
+  }
+
+  /** The three required settings pointing at {@code url}, plus any overrides. */
+  public static Map<String, String> settings(String url, String... overrides) {
+    Map<String, String> settings = new HashMap<>();
+    settings.put("SUPABASE_URL", url);
+    settings.put("SUPABASE_ANON_KEY", ANON_KEY);
+    settings.put("ROBOT_API_KEY", ROBOT_KEY);
+    settings.put("ROBOT_OPS_PORT", "off");
+    for (int i = 0; i + 1 < overrides.length; i += 2) {
+      settings.put(overrides[i], overrides[i + 1]);
+    }
+    return settings;
+  }
+}
