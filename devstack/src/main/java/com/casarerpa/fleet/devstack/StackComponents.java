@@ -1,5 +1,8 @@
 package com.casarerpa.fleet.devstack;
 
+import com.casarerpa.fleet.devstack.functions.FunctionsComponent;
+import com.casarerpa.fleet.devstack.realtime.RealtimeComponent;
+import com.casarerpa.fleet.devstack.rest.RestComponent;
 import java.util.List;
 import java.util.function.Function;
 
@@ -8,6 +11,6 @@ final class StackComponents {
   private StackComponents() {}
 
   static List<Function<StackContext, StackComponent>> all() {
-    return List.of();
+    return List.of(RestComponent::new, RealtimeComponent::new, FunctionsComponent::new);
   }
 }

@@ -1,6 +1,7 @@
 package com.casarerpa.fleet.devstack;
 
 import com.casarerpa.fleet.devstack.auth.DemoKeys;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -21,6 +22,7 @@ public record StackSettings(
   public StackSettings {
     Objects.requireNonNull(jwtSecret, "jwtSecret");
     Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(functionsDirectory, "functionsDirectory");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("--port must be 0..65535, got " + port);
     }
@@ -29,7 +31,19 @@ public record StackSettings(
   /** Ephemeral database, free port, demo secret: what tests use. */
   public static StackSettings ephemeral() {
     return new StackSettings(
-        0, null, DemoKeys.JWT_SECRET, Path.of("install", "supabase", "functions"), DEFAULT_HOST);
+        0, null, DemoKeys.JWT_SECRET, defaultFunctionsDirectory(), DEFAULT_HOST);
+  }
+
+  /**
+   * {@code install/supabase/functions} from the repository root, or from a module folder (where
+   * Maven runs tests).
+   */
+  public static Path defaultFunctionsDirectory() {
+    Path fromRoot = Path.of("install", "supabase", "functions");
+    Path fromModule = Path.of("..", "install", "supabase", "functions");
+    return (Files.isDirectory(fromRoot) || !Files.isDirectory(fromModule) ? fromRoot : fromModule)
+        .toAbsolutePath()
+        .normalize();
   }
 
   public StackSettings withPort(int newPort) {

@@ -10,6 +10,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Date;
@@ -57,6 +58,14 @@ public final class JwtCodec {
    *     with another key or expired
    */
   public Map<String, Object> verify(String token) {
+    return verify(token, Duration.ZERO);
+  }
+
+  /**
+   * Like {@link #verify(String)}, accepting a token up to {@code leeway} past its expiry (PostgREST
+   * allows 30 s of clock skew).
+   */
+  public Map<String, Object> verify(String token, Duration leeway) {
     SignedJWT jwt;
     try {
       jwt = SignedJWT.parse(token);
@@ -75,7 +84,7 @@ public final class JwtCodec {
       }
       JWTClaimsSet claims = jwt.getJWTClaimsSet();
       Date exp = claims.getExpirationTime();
-      if (exp != null && !exp.toInstant().isAfter(clock.instant())) {
+      if (exp != null && !exp.toInstant().plus(leeway).isAfter(clock.instant())) {
         throw new InvalidJwtException(InvalidJwtException.Reason.EXPIRED, "JWT expired");
       }
       return claims.toJSONObject();

@@ -165,7 +165,8 @@ public final class MigrationRunner {
   public static List<Migration> fromClasspath() {
     URL url = MigrationRunner.class.getClassLoader().getResource(MIGRATIONS_RESOURCE);
     if (url == null) {
-      throw new IllegalStateException(MIGRATIONS_RESOURCE + " is not on the classpath");
+      log.warn("{} is not on the classpath: no migrations to apply", MIGRATIONS_RESOURCE);
+      return List.of();
     }
     try {
       URI uri = url.toURI();

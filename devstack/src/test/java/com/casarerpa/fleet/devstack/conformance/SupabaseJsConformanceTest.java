@@ -44,6 +44,22 @@ class SupabaseJsConformanceTest {
     }
   }
 
+  private static boolean nodeHasWebSocket() throws IOException, InterruptedException {
+    Process probe;
+    try {
+      probe =
+          new ProcessBuilder("node", "-e", "process.stdout.write(typeof WebSocket)")
+              .redirectErrorStream(true)
+              .start();
+    } catch (IOException e) {
+      throw new AssertionError(
+          "Node.js is required for the conformance suite: " + e.getMessage(), e);
+    }
+    String type = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    probe.waitFor(30, TimeUnit.SECONDS);
+    return type.strip().equals("function");
+  }
+
   @Test
   void supabase_js_scenarios_pass_against_the_local_stack() throws Exception {
     List<String> tests;
@@ -64,6 +80,10 @@ class SupabaseJsConformanceTest {
     pb.environment().put("SUPABASE_ANON_KEY", stack.anonKey());
     pb.environment().put("SUPABASE_SERVICE_KEY", stack.serviceRoleKey());
     pb.environment().put("DATABASE_URL", stack.databaseUrl());
+    if (!nodeHasWebSocket()) {
+      // supabase-js needs a global WebSocket; Node 20 has it behind this flag (22+ by default)
+      pb.environment().merge("NODE_OPTIONS", "--experimental-websocket", (a, b) -> a + " " + b);
+    }
     Process node;
     try {
       node = pb.start();

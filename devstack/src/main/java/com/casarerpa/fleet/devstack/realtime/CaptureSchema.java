@@ -1,0 +1,121 @@
+package com.casarerpa.fleet.devstack.realtime;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
+
+/**
+ * The local stand-in for Supabase's WAL reader (wal2json is not available on the embedded
+ * PostgreSQL): a row trigger on every table of publication {@code supabase_realtime} writes each
+ * change into the unlogged table {@code realtime_local.changes} and notifies channel {@code
+ * realtime_local_changes}; the row never travels in the NOTIFY payload (8000-byte limit).
+ *
+ * <p>Also adds what Supabase grants around private channels: {@code realtime.topic()} and SELECT /
+ * INSERT on {@code realtime.messages} for the API roles (RLS, with no policies, still denies all).
+ * Local stack only: never applied to a real Supabase project.
+ */
+final class CaptureSchema {
+  static final String NOTIFY_CHANNEL = "realtime_local_changes";
+  static final String TRIGGER = "realtime_local_capture";
+
+  private static final String INSTALL =
+      """
+      CREATE SCHEMA IF NOT EXISTS realtime_local;
+      REVOKE ALL ON SCHEMA realtime_local FROM PUBLIC;
+      CREATE UNLOGGED TABLE IF NOT EXISTS realtime_local.changes (
+        id               bigserial PRIMARY KEY,
+        schema_name      text        NOT NULL,
+        table_name       text        NOT NULL,
+        op               text        NOT NULL,
+        new_row          jsonb,
+        old_row          jsonb,
+        commit_timestamp timestamptz NOT NULL DEFAULT clock_timestamp()
+      );
+      CREATE OR REPLACE FUNCTION realtime_local.capture() RETURNS trigger
+      LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+      DECLARE
+        change_id bigint;
+      BEGIN
+        INSERT INTO realtime_local.changes (schema_name, table_name, op, new_row, old_row)
+        VALUES (TG_TABLE_SCHEMA, TG_TABLE_NAME, TG_OP,
+                CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END,
+                CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) END)
+        RETURNING id INTO change_id;
+        PERFORM pg_notify('realtime_local_changes', change_id::text);
+        RETURN NULL;
+      END
+      $$;
+      CREATE OR REPLACE FUNCTION realtime.topic() RETURNS text
+      LANGUAGE sql STABLE SET search_path = '' AS $$
+        SELECT nullif(current_setting('realtime.topic', true), '')::text
+      $$;
+      GRANT USAGE ON SCHEMA realtime TO anon, authenticated, service_role;
+      GRANT EXECUTE ON FUNCTION realtime.topic() TO anon, authenticated, service_role;
+      GRANT SELECT, INSERT ON realtime.messages TO anon, authenticated, service_role;
+      GRANT USAGE ON SEQUENCE realtime.messages_id_seq TO anon, authenticated, service_role;
+      """;
+
+  /**
+   * Adds the capture trigger to every publication table that lacks it and removes it from tables
+   * that left the publication. A short lock timeout keeps it from queueing behind long
+   * transactions; the next reconcile retries.
+   */
+  private static final String RECONCILE =
+      """
+      DO $$
+      DECLARE
+        t record;
+      BEGIN
+        SET LOCAL lock_timeout = '1s';
+        FOR t IN
+          SELECT p.schemaname, p.tablename FROM pg_publication_tables p
+          WHERE p.pubname = 'supabase_realtime'
+            AND NOT EXISTS (
+              SELECT 1 FROM pg_trigger tr
+              JOIN pg_class c ON c.oid = tr.tgrelid
+              JOIN pg_namespace n ON n.oid = c.relnamespace
+              WHERE tr.tgname = 'realtime_local_capture'
+                AND n.nspname = p.schemaname AND c.relname = p.tablename)
+        LOOP
+          EXECUTE format(
+            'CREATE TRIGGER realtime_local_capture AFTER INSERT OR UPDATE OR DELETE ON %I.%I'
+            ' FOR EACH ROW EXECUTE FUNCTION realtime_local.capture()', t.schemaname, t.tablename);
+        END LOOP;
+        FOR t IN
+          SELECT n.nspname AS schemaname, c.relname AS tablename FROM pg_trigger tr
+          JOIN pg_class c ON c.oid = tr.tgrelid
+          JOIN pg_namespace n ON n.oid = c.relnamespace
+          WHERE tr.tgname = 'realtime_local_capture'
+            AND NOT EXISTS (
+              SELECT 1 FROM pg_publication_tables p
+              WHERE p.pubname = 'supabase_realtime'
+                AND p.schemaname = n.nspname AND p.tablename = c.relname)
+        LOOP
+          EXECUTE format('DROP TRIGGER realtime_local_capture ON %I.%I', t.schemaname, t.tablename);
+        END LOOP;
+      END
+      $$;
+      """;
+
+  private final DataSource superuser;
+
+  CaptureSchema(DataSource superuser) {
+    this.superuser = superuser;
+  }
+
+  void install() throws SQLException {
+    try (Connection c = superuser.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute(INSTALL);
+    }
+    reconcile();
+  }
+
+  void reconcile() throws SQLException {
+    try (Connection c = superuser.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute(RECONCILE);
+    }
+  }
+}

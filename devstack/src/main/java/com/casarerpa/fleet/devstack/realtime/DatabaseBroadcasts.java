@@ -1,0 +1,88 @@
+package com.casarerpa.fleet.devstack.realtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Broadcast from the database: {@code realtime.send(payload, event, topic, private)} stores a row
+ * in {@code realtime.messages} and notifies {@code realtime_messages} with its id; this reads the
+ * row and delivers it to the topic's channels (public or private namespace by the row's {@code
+ * private}), as a user broadcast with {@code meta.id}, as Supabase does. Rows older than three days
+ * are pruned, Supabase's retention.
+ */
+final class DatabaseBroadcasts {
+  static final String NOTIFY_CHANNEL = "realtime_messages";
+  private static final Logger log = LoggerFactory.getLogger(DatabaseBroadcasts.class);
+
+  private final DataSource db;
+  private final RealtimeHub hub;
+  private final ObjectMapper json;
+
+  DatabaseBroadcasts(DataSource db, RealtimeHub hub, ObjectMapper json) {
+    this.db = db;
+    this.hub = hub;
+    this.json = json;
+  }
+
+  /** Handles one {@code realtime_messages} notification (the message id). */
+  void deliver(String id) {
+    long messageId;
+    try {
+      messageId = Long.parseLong(id.trim());
+    } catch (NumberFormatException e) {
+      log.debug("ignoring realtime_messages notification '{}': not an id", id);
+      return;
+    }
+    try (Connection c = db.getConnection();
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT topic, event, payload::text, private FROM realtime.messages WHERE id = ?"
+                    + " AND extension = 'broadcast'")) {
+      s.setLong(1, messageId);
+      try (ResultSet rs = s.executeQuery()) {
+        if (rs.next()) {
+          JsonNode payload = parse(rs.getString(3));
+          hub.fanOut(
+              Broadcast.user(
+                  json,
+                  RealtimeHub.TOPIC_PREFIX + rs.getString(1),
+                  rs.getBoolean(4),
+                  rs.getString(2) == null ? "" : rs.getString(2),
+                  payload,
+                  Long.toString(messageId),
+                  true),
+              null);
+        }
+      }
+    } catch (SQLException e) {
+      log.warn("cannot read realtime.messages row {}: {}", messageId, e.getMessage());
+    }
+  }
+
+  void prune() {
+    try (Connection c = db.getConnection();
+        Statement s = c.createStatement()) {
+      s.executeUpdate(
+          "DELETE FROM realtime.messages WHERE inserted_at < now() - interval '3 days'");
+    } catch (SQLException e) {
+      log.warn("pruning realtime.messages failed: {}", e.getMessage());
+    }
+  }
+
+  private JsonNode parse(String text) {
+    try {
+      return text == null ? json.nullNode() : json.readTree(text);
+    } catch (IOException e) {
+      return json.getNodeFactory().textNode(text);
+    }
+  }
+}

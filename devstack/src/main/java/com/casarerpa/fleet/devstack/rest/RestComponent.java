@@ -1,0 +1,174 @@
+package com.casarerpa.fleet.devstack.rest;
+
+import com.casarerpa.fleet.devstack.StackComponent;
+import com.casarerpa.fleet.devstack.StackContext;
+import com.casarerpa.fleet.devstack.gateway.ApiGateway;
+import com.casarerpa.fleet.devstack.gateway.Caller;
+import com.casarerpa.fleet.devstack.gateway.GatewayRejection;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code /rest/v1}: PostgREST semantics (v14) for the {@code public} schema behind Supabase's
+ * gateway rules. See devstack/README.md for what is and is not supported.
+ */
+public final class RestComponent implements StackComponent {
+  /** The one exposed schema, as in Supabase's default {@code db-schemas}. */
+  public static final String SCHEMA = "public";
+
+  /** Supabase's default {@code db-max-rows}. */
+  public static final long MAX_ROWS = 1000;
+
+  private static final String SEARCH_PATH = "public, extensions";
+  private static final String PREFIX = "/rest/v1";
+  private static final List<HandlerType> METHODS =
+      List.of(
+          HandlerType.GET,
+          HandlerType.HEAD,
+          HandlerType.POST,
+          HandlerType.PATCH,
+          HandlerType.PUT,
+          HandlerType.DELETE,
+          HandlerType.OPTIONS);
+  private static final Logger log = LoggerFactory.getLogger(RestComponent.class);
+
+  private final ApiGateway gateway;
+  private final ObjectMapper json;
+  private final SchemaCache cache;
+  private final SchemaReloadListener listener;
+  private final TableEndpoint tables;
+  private final RpcEndpoint rpc;
+
+  public RestComponent(StackContext context) {
+    this.gateway =
+        new ApiGateway(context.jwt(), context.clock(), context.anonKey(), context.serviceRoleKey());
+    this.json = context.json();
+    this.cache = new SchemaCache(context.adminPool(), SCHEMA);
+    this.listener = new SchemaReloadListener(context.database().superuserDataSource(), cache);
+    RequestTransaction transaction = new RequestTransaction(context.apiPool(), SEARCH_PATH);
+    RequestBodies bodies = new RequestBodies();
+    CatalogCastTypes casts = new CatalogCastTypes(context.adminPool());
+    this.tables = new TableEndpoint(cache, transaction, bodies, casts, MAX_ROWS);
+    this.rpc = new RpcEndpoint(cache, transaction, bodies, casts, MAX_ROWS);
+  }
+
+  @Override
+  public void configure(JavalinConfig config) {
+    for (HandlerType method : METHODS) {
+      config.routes.addHttpHandler(method, PREFIX + "/rpc/{name}", ctx -> serve(ctx, true));
+      config.routes.addHttpHandler(method, PREFIX + "/{name}", ctx -> serve(ctx, false));
+    }
+  }
+
+  @Override
+  public void start() {
+    cache.reload();
+    listener.start();
+  }
+
+  @Override
+  public void close() {
+    listener.stop();
+  }
+
+  private void serve(Context ctx, boolean isRpc) {
+    try {
+      Caller caller = gateway.authenticate(ctx);
+      if (ctx.method() == HandlerType.OPTIONS) {
+        ctx.status(200)
+            .header(
+                "Allow",
+                isRpc ? "OPTIONS,GET,HEAD,POST" : "OPTIONS,GET,HEAD,POST,PUT,PATCH,DELETE");
+        return;
+      }
+      checkProfile(ctx);
+      String name = ctx.pathParam("name");
+      RestRequest request = decode(ctx, caller, (isRpc ? "/rpc/" : "/") + name);
+      String claims = json.writeValueAsString(caller.claims());
+      RestResponse response =
+          isRpc ? rpc.handle(request, name, claims) : tables.handle(request, name, claims);
+      write(ctx, response);
+    } catch (GatewayRejection rejection) {
+      ApiGateway.respond(ctx, rejection, json);
+    } catch (ApiError error) {
+      writeError(ctx, error);
+    } catch (JsonProcessingException | RuntimeException e) {
+      log.warn("{} {} failed unexpectedly", ctx.method(), ctx.path(), e);
+      writeError(
+          ctx,
+          new ApiError(500, "PGRSTX00", "Internal error in the local stack", e.toString(), null));
+    }
+  }
+
+  private static void checkProfile(Context ctx) {
+    for (String header : List.of("Accept-Profile", "Content-Profile")) {
+      String profile = ctx.header(header);
+      if (profile != null && !profile.isBlank() && !profile.strip().equals(SCHEMA)) {
+        throw new ApiError(
+            406,
+            "PGRST106",
+            "Invalid schema: " + profile.strip(),
+            null,
+            "Only the following schemas are exposed: " + SCHEMA);
+      }
+    }
+  }
+
+  private RestRequest decode(Context ctx, Caller caller, String path)
+      throws JsonProcessingException {
+    Map<String, String> headers = new LinkedHashMap<>();
+    for (String name : Collections.list(ctx.req().getHeaderNames())) {
+      String lower = name.toLowerCase(Locale.ROOT);
+      if (!lower.equals("cookie")) {
+        headers.put(lower, String.join(", ", Collections.list(ctx.req().getHeaders(name))));
+      }
+    }
+    String accept = ctx.header("Accept");
+    boolean singular = accept != null && accept.contains("application/vnd.pgrst.object+json");
+    List<String> prefer =
+        ctx.req().getHeaders("Prefer") == null
+            ? List.of()
+            : Collections.list(ctx.req().getHeaders("Prefer"));
+    return new RestRequest(
+        caller,
+        ctx.method().name(),
+        path,
+        ctx.queryParamMap(),
+        json.writeValueAsString(headers),
+        json.writeValueAsString(ctx.cookieMap()),
+        Prefer.parse(prefer),
+        singular,
+        ctx.header("Range"),
+        ctx.body());
+  }
+
+  private static void write(Context ctx, RestResponse response) {
+    ctx.status(response.status());
+    response.headers().forEach(ctx::header);
+    if (response.body() != null) {
+      ctx.contentType(response.contentType()).result(response.body());
+    }
+  }
+
+  private void writeError(Context ctx, ApiError error) {
+    error.headers().forEach(ctx::header);
+    ctx.header("Proxy-Status", "PostgREST; error=" + error.code());
+    try {
+      ctx.status(error.status())
+          .contentType(RestResponse.JSON)
+          .result(json.writeValueAsString(error.body()));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode error body", e);
+    }
+  }
+}

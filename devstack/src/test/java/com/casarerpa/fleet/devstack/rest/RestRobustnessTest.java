@@ -1,0 +1,195 @@
+package com.casarerpa.fleet.devstack.rest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.casarerpa.fleet.devstack.LocalStack;
+import com.casarerpa.fleet.devstack.StackSettings;
+import com.casarerpa.fleet.devstack.auth.DemoKeys;
+import com.casarerpa.fleet.devstack.db.MigrationRunner;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Malformed requests get PostgREST's answers, names never reach SQL unquoted, the server lives. */
+class RestRobustnessTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static LocalStack stack;
+
+  @BeforeAll
+  static void start() {
+    stack = LocalStack.start(StackSettings.ephemeral());
+    new MigrationRunner(stack.context().adminPool())
+        .execute(
+            "robustness fixture",
+            """
+            CREATE TABLE public.robust (id int PRIMARY KEY, name text);
+            GRANT SELECT, INSERT, UPDATE, DELETE ON public.robust TO anon, service_role;
+            INSERT INTO public.robust VALUES (1, 'one'), (2, 'two');
+            """);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  private static HttpResponse<String> send(
+      String method, String pathAndQuery, String body, Map<String, String> headers)
+      throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(stack.url() + pathAndQuery))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    b.header("apikey", DemoKeys.SERVICE_ROLE_KEY).header("Content-Type", "application/json");
+    headers.forEach(b::header);
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<String> get(String pathAndQuery) throws Exception {
+    return send("GET", pathAndQuery, null, Map.of());
+  }
+
+  private static String q(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+
+  private static void assertError(HttpResponse<String> response, int status, String code)
+      throws Exception {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    JsonNode body = JSON.readTree(response.body());
+    assertThat(body.path("code").asText()).as(response.body()).isEqualTo(code);
+    assertThat(body.has("message") && body.has("details") && body.has("hint")).isTrue();
+  }
+
+  @Test
+  void malformed_filters_and_query_parameters_are_400_pgrst100() throws Exception {
+    assertError(get("/rest/v1/robust?id=eqq.1"), 400, "PGRST100");
+    assertError(get("/rest/v1/robust?id=1"), 400, "PGRST100");
+    assertError(get("/rest/v1/robust?or=" + q("(id.eq.1")), 400, "PGRST100");
+    assertError(get("/rest/v1/robust?id=in.1,2"), 400, "PGRST100");
+    assertError(get("/rest/v1/robust?order=id.sideways"), 400, "PGRST100");
+    assertError(get("/rest/v1/robust?limit=abc"), 400, "PGRST100");
+    assertError(get("/rest/v1/robust?select=id,robots(*)"), 400, "PGRST200");
+    assertError(get("/rest/v1/robust?id=eq.notanumber"), 400, "22P02");
+    assertError(send("GET", "/rest/v1/robust", null, Map.of("Range", "5-1")), 416, "PGRST103");
+  }
+
+  @Test
+  void malformed_bodies_are_400_pgrst102() throws Exception {
+    assertError(send("POST", "/rest/v1/robust", "{bad json", Map.of()), 400, "PGRST102");
+    assertError(send("POST", "/rest/v1/robust", "\"text\"", Map.of()), 400, "PGRST102");
+    assertError(send("POST", "/rest/v1/robust", "[1,2]", Map.of()), 400, "PGRST102");
+    assertError(send("POST", "/rest/v1/robust", "", Map.of()), 400, "PGRST102");
+    assertError(send("PATCH", "/rest/v1/robust?id=eq.1", "[]", Map.of()), 400, "PGRST102");
+    String deep = "[".repeat(5000) + "]".repeat(5000);
+    assertError(send("POST", "/rest/v1/robust", deep, Map.of()), 400, "PGRST102");
+  }
+
+  @Test
+  void sql_in_names_is_treated_as_an_unknown_name() throws Exception {
+    assertError(get("/rest/v1/" + q("robust; DROP TABLE robust")), 404, "PGRST205");
+    assertError(get("/rest/v1/robust?select=" + q("id); DROP TABLE robust; --")), 400, "PGRST100");
+    assertError(get("/rest/v1/robust?select=" + q("id; DROP TABLE robust")), 400, "42703");
+    assertError(get("/rest/v1/robust?" + q("id\" = 1 OR \"1") + "=eq.1"), 400, "42703");
+    assertError(
+        send("POST", "/rest/v1/robust", "{\"name\\\"); DROP TABLE robust; --\": 1}", Map.of()),
+        400,
+        "PGRST204");
+    assertError(get("/rest/v1/robust?select=" + q("name::text; DROP TABLE robust")), 400, "42704");
+    assertError(
+        send("POST", "/rest/v1/rpc/" + q("now(); DROP TABLE robust; --"), "{}", Map.of()),
+        404,
+        "PGRST202");
+    HttpResponse<String> rows = get("/rest/v1/robust?select=id&order=id");
+    assertThat(rows.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(rows.body())).isEqualTo(JSON.readTree("[{\"id\":1},{\"id\":2}]"));
+  }
+
+  @Test
+  void bad_tokens_and_roles_are_401_with_postgrest_codes() throws Exception {
+    assertError(
+        send("GET", "/rest/v1/robust", null, Map.of("Authorization", "Bearer x.y.z")),
+        401,
+        "PGRST301");
+    String noSuchRole =
+        stack
+            .context()
+            .jwt()
+            .sign(Map.of("role", "nope", "exp", Instant.now().getEpochSecond() + 60));
+    assertError(
+        send("GET", "/rest/v1/robust", null, Map.of("Authorization", "Bearer " + noSuchRole)),
+        401,
+        "22023");
+    String superuser =
+        stack
+            .context()
+            .jwt()
+            .sign(Map.of("role", "postgres", "exp", Instant.now().getEpochSecond() + 60));
+    assertError(
+        send("GET", "/rest/v1/robust", null, Map.of("Authorization", "Bearer " + superuser)),
+        403,
+        "42501");
+  }
+
+  @Test
+  void singular_responses_and_unknown_schemas_follow_postgrest() throws Exception {
+    Map<String, String> one = Map.of("Accept", "application/vnd.pgrst.object+json");
+    HttpResponse<String> single = send("GET", "/rest/v1/robust?id=eq.1", null, one);
+    assertThat(single.statusCode()).isEqualTo(200);
+    assertThat(single.body()).isEqualTo("{\"id\":1,\"name\":\"one\"}");
+    assertThat(single.headers().firstValue("Content-Type").orElseThrow())
+        .startsWith("application/vnd.pgrst.object+json");
+    assertError(send("GET", "/rest/v1/robust", null, one), 406, "PGRST116");
+    assertError(
+        send("GET", "/rest/v1/robust", null, Map.of("Accept-Profile", "auth")), 406, "PGRST106");
+    assertError(send("PATCH", "/rest/v1/rpc/robust_missing", "{}", Map.of()), 405, "PGRST101");
+  }
+
+  @Test
+  void a_column_added_after_start_is_found_without_a_restart() throws Exception {
+    new MigrationRunner(stack.context().adminPool())
+        .execute("add column", "ALTER TABLE public.robust ADD COLUMN IF NOT EXISTS extra text");
+    HttpResponse<String> response = get("/rest/v1/robust?select=id,extra&id=eq.1");
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo("[{\"id\":1,\"extra\":null}]");
+  }
+
+  @Test
+  void a_burst_of_bad_requests_leaves_the_server_serving() throws Exception {
+    List<CompletableFuture<HttpResponse<String>>> burst = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      HttpRequest.Builder b =
+          HttpRequest.newBuilder(URI.create(stack.url() + "/rest/v1/robust?id=eqq." + i))
+              .header("apikey", i % 3 == 0 ? "wrong" : DemoKeys.ANON_KEY);
+      if (i % 3 == 1) {
+        b.header("Authorization", "Bearer " + "e".repeat(i));
+      }
+      burst.add(HTTP.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString()));
+    }
+    for (CompletableFuture<HttpResponse<String>> f : burst) {
+      assertThat(f.get().statusCode()).isIn(400, 401);
+    }
+    HttpResponse<String> ok = get("/rest/v1/robust?select=id&id=eq.2");
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(ok.body()).isEqualTo("[{\"id\":2}]");
+  }
+}

@@ -1,0 +1,229 @@
+package com.casarerpa.fleet.devstack.schema;
+
+import static com.casarerpa.fleet.devstack.schema.Refusals.BAD_ARGUMENT;
+import static com.casarerpa.fleet.devstack.schema.Refusals.refusedWith;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class RobotLogsTest {
+  private static final DateTimeFormatter PARTITION = DateTimeFormatter.ofPattern("yyyy_MM_dd");
+  private static SchemaDatabase db;
+
+  @BeforeAll
+  static void start() {
+    db = SchemaDatabase.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    db.close();
+  }
+
+  private static Map<String, Object> line(
+      OffsetDateTime ts, long seq, String level, String message) {
+    Map<String, Object> line = new HashMap<>();
+    line.put("id", UUID.randomUUID().toString());
+    line.put("seq", seq);
+    line.put("ts", ts.toString());
+    line.put("level", level);
+    line.put("message", message);
+    line.put("node_id", "n" + seq);
+    return line;
+  }
+
+  private static int append(TestRobot robot, List<Map<String, Object>> lines) throws Exception {
+    return robot.session.rpc("append_robot_logs", "p_logs", lines).asInt();
+  }
+
+  private static String partitionOf(UUID id) throws Exception {
+    return (String) db.value("SELECT tableoid::regclass::text FROM robot_logs WHERE id = ?", id);
+  }
+
+  private static LocalDate todayUtc() {
+    return LocalDate.now(ZoneOffset.UTC);
+  }
+
+  @Test
+  void a_batch_is_stored_once_even_when_it_is_replayed() throws Exception {
+    Fleet fleet = new Fleet(db);
+    TestRobot robot = fleet.robot();
+    UUID job = UUID.randomUUID();
+    List<Map<String, Object>> batch = new ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      Map<String, Object> line = line(OffsetDateTime.now(), i, "INFO", "step " + i);
+      line.put("job_id", job.toString());
+      batch.add(line);
+    }
+    assertThat(append(robot, batch)).isEqualTo(3);
+    assertThat(append(robot, batch)).isZero();
+    assertThat(db.count("SELECT count(*) FROM robot_logs WHERE robot_id = ?", robot.id))
+        .isEqualTo(3);
+    assertThat(
+            db.value(
+                "SELECT tenant_id FROM robot_logs WHERE robot_id = ? AND job_id = ? LIMIT 1",
+                robot.id,
+                job))
+        .isEqualTo(fleet.tenant);
+  }
+
+  @Test
+  void level_aliases_are_normalised() throws Exception {
+    Fleet fleet = new Fleet(db);
+    TestRobot robot = fleet.robot();
+    Map<String, Object> warn = line(OffsetDateTime.now(), 1, "warn", "careful");
+    Map<String, Object> odd = line(OffsetDateTime.now(), 2, "chatty", "what level?");
+    append(robot, List.of(warn, odd));
+    assertThat(db.value("SELECT level FROM robot_logs WHERE id = ?::uuid", warn.get("id")))
+        .isEqualTo("WARNING");
+    assertThat(db.value("SELECT level FROM robot_logs WHERE id = ?::uuid", odd.get("id")))
+        .isEqualTo("INFO");
+  }
+
+  @Test
+  void a_line_far_in_the_past_or_future_is_stored_in_the_default_partition() throws Exception {
+    Fleet fleet = new Fleet(db);
+    TestRobot robot = fleet.robot();
+    Map<String, Object> past =
+        line(OffsetDateTime.of(2001, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC), 1, "INFO", "old");
+    Map<String, Object> future =
+        line(OffsetDateTime.of(2099, 12, 31, 23, 0, 0, 0, ZoneOffset.UTC), 2, "INFO", "new");
+    assertThat(append(robot, List.of(past, future))).isEqualTo(2);
+    assertThat(partitionOf(UUID.fromString((String) past.get("id"))))
+        .isEqualTo("robot_logs_default");
+    assertThat(partitionOf(UUID.fromString((String) future.get("id"))))
+        .isEqualTo("robot_logs_default");
+  }
+
+  @Test
+  void partitions_are_kept_ahead_and_a_new_one_takes_over_its_days_rows_from_the_default()
+      throws Exception {
+    Fleet fleet = new Fleet(db);
+    TestRobot robot = fleet.robot();
+    fleet.maintenance();
+    for (int day = -1; day <= 7; day++) {
+      String name = "robot_logs_" + todayUtc().plusDays(day).format(PARTITION);
+      assertThat(db.value("SELECT to_regclass(?)::text", "public." + name)).isEqualTo(name);
+    }
+    LocalDate later = todayUtc().plusDays(40);
+    Map<String, Object> early =
+        line(later.atTime(12, 0).atOffset(ZoneOffset.UTC), 1, "INFO", "ahead of its partition");
+    append(robot, List.of(early));
+    UUID id = UUID.fromString((String) early.get("id"));
+    assertThat(partitionOf(id)).isEqualTo("robot_logs_default");
+
+    JsonNode created =
+        fleet.operator.rpc("create_robot_logs_partition", "target_date", later.toString());
+    assertThat(created.asText()).contains("Created").contains("moved 1 rows");
+    assertThat(partitionOf(id)).isEqualTo("robot_logs_" + later.format(PARTITION));
+    assertThat(append(robot, List.of(early))).as("replay after the move").isZero();
+    assertThat(
+            db.value(
+                "SELECT relrowsecurity FROM pg_class WHERE relname = ?",
+                "robot_logs_" + later.format(PARTITION)))
+        .isEqualTo(true);
+    assertThat(
+            db.value(
+                "SELECT has_table_privilege('anon', ?, 'SELECT')",
+                "public.robot_logs_" + later.format(PARTITION)))
+        .isEqualTo(false);
+  }
+
+  @Test
+  void retention_drops_old_partitions_and_purges_old_stragglers_and_a_dry_run_changes_nothing()
+      throws Exception {
+    Fleet fleet = new Fleet(db);
+    TestRobot robot = fleet.robot();
+    LocalDate old = todayUtc().minusDays(40);
+    String oldPartition = "robot_logs_" + old.format(PARTITION);
+    fleet.operator.rpc("create_robot_logs_partition", "target_date", old.toString());
+    append(
+        robot,
+        List.of(
+            line(old.atTime(8, 0).atOffset(ZoneOffset.UTC), 1, "INFO", "old day"),
+            line(OffsetDateTime.of(2002, 2, 2, 0, 0, 0, 0, ZoneOffset.UTC), 2, "INFO", "ancient"),
+            line(OffsetDateTime.now(), 3, "INFO", "today")));
+
+    JsonNode dryRun =
+        fleet.operator.rpc("drop_old_robot_logs_partitions", "retention_days", 30, "dry_run", true);
+    assertThat(dryRun.findValuesAsText("action")).contains("WOULD_DROP");
+    assertThat(dryRun.findValuesAsText("partition_name")).contains(oldPartition);
+    assertThat(dryRun.toString()).contains("WOULD_PURGE");
+    assertThat(db.count("SELECT count(*) FROM robot_logs WHERE robot_id = ?", robot.id))
+        .isEqualTo(3);
+    assertThat(db.value("SELECT to_regclass(?)::text", "public." + oldPartition)).isNotNull();
+
+    JsonNode dropped = fleet.operator.rpc("drop_old_robot_logs_partitions", "retention_days", 30);
+    assertThat(dropped.toString()).contains(oldPartition).contains("DROPPED").contains("PURGED");
+    assertThat(db.value("SELECT to_regclass(?)::text", "public." + oldPartition)).isNull();
+    assertThat(db.count("SELECT count(*) FROM robot_logs WHERE robot_id = ?", robot.id))
+        .isEqualTo(1);
+    assertThat(
+            db.count(
+                "SELECT count(*) FROM robot_logs_cleanup_history WHERE ? = ANY (partitions_dropped)",
+                oldPartition))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void query_robot_logs_filters_by_minimum_level() throws Exception {
+    Fleet fleet = new Fleet(db);
+    TestRobot robot = fleet.robot();
+    List<Map<String, Object>> lines = new ArrayList<>();
+    String[] levels = {"TRACE", "DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"};
+    for (int i = 0; i < levels.length; i++) {
+      lines.add(line(OffsetDateTime.now().minusSeconds(10 - i), i, levels[i], levels[i]));
+    }
+    append(robot, lines);
+    assertThat(levels(fleet, robot, "WARNING")).containsExactly("CRITICAL", "ERROR", "WARNING");
+    assertThat(levels(fleet, robot, "warn")).containsExactly("CRITICAL", "ERROR", "WARNING");
+    assertThat(levels(fleet, robot, "TRACE")).hasSize(6);
+    assertThat(levels(fleet, robot, "nonsense")).as("unknown means DEBUG").hasSize(5);
+    assertThat(levels(fleet, robot, "CRITICAL")).containsExactly("CRITICAL");
+  }
+
+  private static List<String> levels(Fleet fleet, TestRobot robot, String minLevel)
+      throws Exception {
+    JsonNode rows =
+        fleet.operator.rpc(
+            "query_robot_logs",
+            "p_tenant_id",
+            fleet.tenant,
+            "p_robot_id",
+            robot.id,
+            "p_min_level",
+            minLevel);
+    return rows.findValuesAsText("level");
+  }
+
+  @Test
+  void bad_batches_are_refused_with_what_to_fix() throws Exception {
+    Fleet fleet = new Fleet(db);
+    TestRobot robot = fleet.robot();
+    List<Map<String, Object>> tooMany = new ArrayList<>();
+    for (int i = 0; i < 1001; i++) {
+      tooMany.add(line(OffsetDateTime.now(), i, "INFO", "x"));
+    }
+    assertThat(refusedWith(BAD_ARGUMENT, () -> append(robot, tooMany))).contains("at most 1000");
+    Map<String, Object> noId = line(OffsetDateTime.now(), 1, "INFO", "x");
+    noId.remove("id");
+    assertThat(
+            refusedWith(
+                BAD_ARGUMENT,
+                () -> append(robot, List.of(line(OffsetDateTime.now(), 0, "INFO", "ok"), noId))))
+        .contains("p_logs[1]");
+    assertThat(append(robot, List.of())).isZero();
+  }
+}

@@ -1,0 +1,140 @@
+package com.casarerpa.fleet.workflow;
+
+import com.casarerpa.fleet.workflow.model.WorkflowDefinition;
+import com.casarerpa.fleet.workflow.nodes.NodeRegistry;
+import com.casarerpa.fleet.workflow.run.PlanBuilder;
+import com.casarerpa.fleet.workflow.run.PlanRunner;
+import com.casarerpa.fleet.workflow.validate.ValidationIssue;
+import com.casarerpa.fleet.workflow.validate.WorkflowValidationException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import okhttp3.OkHttpClient;
+
+/**
+ * Runs CasareRPA workflows. Thread-safe: one engine serves many concurrent runs, each on the
+ * caller's thread.
+ *
+ * <pre>{@code
+ * WorkflowEngine engine = WorkflowEngine.builder().workRoot(Path.of("work")).build();
+ * RunResult r = engine.run(WorkflowDefinition.parse(json), RunOptions.DEFAULTS, listener, token);
+ * }</pre>
+ */
+public final class WorkflowEngine {
+  /** Where job folders are created when the builder is not told. */
+  public static final Path DEFAULT_WORK_ROOT =
+      Path.of(System.getProperty("java.io.tmpdir"), "casare-workflow");
+
+  /** Default HTTP timeouts for the engine's own client. */
+  public static final Duration DEFAULT_HTTP_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+  private final NodeRegistry registry;
+  private final PlanRunner runner;
+
+  private WorkflowEngine(Builder b) {
+    this.registry = b.registry;
+    this.runner =
+        new PlanRunner(
+            b.registry,
+            b.clock,
+            b.http,
+            b.workRoot,
+            b.allowFileAccessOutsideWorkFolder,
+            b.allowRunCommand);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public NodeRegistry registry() {
+    return registry;
+  }
+
+  /** Every issue (errors and warnings) of {@code wf} against this engine's node library. */
+  public List<ValidationIssue> validate(WorkflowDefinition wf) {
+    return PlanBuilder.validate(wf, registry);
+  }
+
+  /** Throws when {@code wf} has validation errors; returns its warnings otherwise. */
+  public List<ValidationIssue> check(WorkflowDefinition wf) throws WorkflowValidationException {
+    List<ValidationIssue> issues = validate(wf);
+    if (issues.stream().anyMatch(ValidationIssue::isError)) {
+      throw new WorkflowValidationException(issues);
+    }
+    return issues;
+  }
+
+  /**
+   * Validates and runs {@code wf} on the calling thread. Never throws for workflow problems:
+   * validation errors, node failures, cancellation and timeouts are all in the {@link RunResult}.
+   */
+  public RunResult run(
+      WorkflowDefinition wf, RunOptions options, RunListener listener, CancellationToken cancel) {
+    return runner.run(
+        Objects.requireNonNull(wf, "wf"),
+        options == null ? RunOptions.DEFAULTS : options,
+        listener,
+        cancel == null ? new CancellationToken() : cancel);
+  }
+
+  /** Engine configuration with named defaults. */
+  public static final class Builder {
+    private NodeRegistry registry;
+    private Clock clock = Clock.systemDefaultZone();
+    private OkHttpClient http;
+    private Path workRoot = DEFAULT_WORK_ROOT;
+    private boolean allowRunCommand;
+    private boolean allowFileAccessOutsideWorkFolder;
+
+    /**
+     * Node library; default {@link NodeRegistry#standard()} (built-ins + ServiceLoader plugins).
+     */
+    public Builder registry(NodeRegistry registry) {
+      this.registry = Objects.requireNonNull(registry);
+      return this;
+    }
+
+    /** Clock for system variables, date nodes and durations; default the system clock. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock);
+      return this;
+    }
+
+    /** HTTP client for HTTP nodes; default a client with {@link #DEFAULT_HTTP_CONNECT_TIMEOUT}. */
+    public Builder httpClient(OkHttpClient http) {
+      this.http = Objects.requireNonNull(http);
+      return this;
+    }
+
+    /** Folder under which per-job working folders are created. */
+    public Builder workRoot(Path workRoot) {
+      this.workRoot = Objects.requireNonNull(workRoot);
+      return this;
+    }
+
+    /** Allows RunCommandNode (off by default: it runs programs on the robot's host). */
+    public Builder allowRunCommand(boolean allow) {
+      this.allowRunCommand = allow;
+      return this;
+    }
+
+    /** Lets file nodes use paths outside the job's working folder (off by default). */
+    public Builder allowFileAccessOutsideWorkFolder(boolean allow) {
+      this.allowFileAccessOutsideWorkFolder = allow;
+      return this;
+    }
+
+    public WorkflowEngine build() {
+      if (registry == null) {
+        registry = NodeRegistry.standard();
+      }
+      if (http == null) {
+        http = new OkHttpClient.Builder().connectTimeout(DEFAULT_HTTP_CONNECT_TIMEOUT).build();
+      }
+      return new WorkflowEngine(this);
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package com.casarerpa.fleet.workflow.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Converts between Jackson trees and the engine's value model: {@code String}, {@code Long}, {@code
+ * Double}, {@code Boolean}, {@code null}, {@code List<Object>}, {@code Map<String, Object>}
+ * (insertion-ordered, like Python dicts).
+ */
+public final class JsonValues {
+  /** Shared mapper (thread-safe once configured). */
+  public static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private JsonValues() {}
+
+  public static Object toValue(JsonNode node) {
+    if (node == null || node.isNull() || node.isMissingNode()) {
+      return null;
+    }
+    if (node.isTextual()) {
+      return node.textValue();
+    }
+    if (node.isBoolean()) {
+      return node.booleanValue();
+    }
+    if (node.isIntegralNumber()) {
+      return node.canConvertToLong() ? (Object) node.longValue() : (Object) node.doubleValue();
+    }
+    if (node.isNumber()) {
+      return node.doubleValue();
+    }
+    if (node.isArray()) {
+      List<Object> out = new ArrayList<>(node.size());
+      node.forEach(item -> out.add(toValue(item)));
+      return out;
+    }
+    if (node.isObject()) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+      while (fields.hasNext()) {
+        Map.Entry<String, JsonNode> e = fields.next();
+        out.put(e.getKey(), toValue(e.getValue()));
+      }
+      return out;
+    }
+    return node.asText();
+  }
+
+  public static JsonNode toJson(Object value) {
+    return MAPPER.valueToTree(value == null ? JsonNodeFactory.instance.nullNode() : value);
+  }
+
+  /** Compact JSON text (Python {@code json.dumps}-like separators are not reproduced). */
+  public static String write(Object value) {
+    try {
+      return MAPPER.writeValueAsString(value);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException("value cannot be written as JSON: " + e.getMessage(), e);
+    }
+  }
+}

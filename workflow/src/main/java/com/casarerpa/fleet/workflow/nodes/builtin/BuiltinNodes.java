@@ -1,0 +1,26 @@
+package com.casarerpa.fleet.workflow.nodes.builtin;
+
+import com.casarerpa.fleet.workflow.nodes.NodeType;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The built-in headless node library, with the original's names and config keys. */
+public final class BuiltinNodes {
+  private BuiltinNodes() {}
+
+  public static List<NodeType> all() {
+    List<NodeType> all = new ArrayList<>();
+    all.addAll(ControlFlowTypes.all());
+    all.addAll(BasicNodes.all());
+    all.addAll(VariableNodes.all());
+    all.addAll(MathNodes.all());
+    all.addAll(TextNodes.all());
+    all.addAll(ListNodes.all());
+    all.addAll(DictNodes.all());
+    all.addAll(DateTimeNodes.all());
+    all.addAll(FileNodes.all());
+    all.addAll(HttpNodes.all());
+    all.addAll(SystemNodes.all());
+    return all;
+  }
+}

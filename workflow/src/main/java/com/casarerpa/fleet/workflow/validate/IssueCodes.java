@@ -1,0 +1,29 @@
+package com.casarerpa.fleet.workflow.validate;
+
+/** The original engine's validation codes, plus {@code NEEDS_CAPABILITY} for refused node types. */
+public final class IssueCodes {
+  public static final String MISSING_REQUIRED_KEY = "MISSING_REQUIRED_KEY";
+  public static final String INVALID_TYPE = "INVALID_TYPE";
+  public static final String INVALID_JSON = "INVALID_JSON";
+  public static final String MISSING_REQUIRED_FIELD = "MISSING_REQUIRED_FIELD";
+  public static final String NODE_ID_MISMATCH = "NODE_ID_MISMATCH";
+  public static final String UNKNOWN_NODE_TYPE = "UNKNOWN_NODE_TYPE";
+  public static final String NEEDS_CAPABILITY = "NEEDS_CAPABILITY";
+  public static final String INVALID_CONFIG = "INVALID_CONFIG";
+  public static final String ORPHANED_CONNECTION = "ORPHANED_CONNECTION";
+  public static final String SELF_CONNECTION = "SELF_CONNECTION";
+  public static final String EMPTY_WORKFLOW = "EMPTY_WORKFLOW";
+  public static final String DUPLICATE_NODE_ID = "DUPLICATE_NODE_ID";
+  public static final String CIRCULAR_DEPENDENCY = "CIRCULAR_DEPENDENCY";
+  public static final String LIMIT_EXCEEDED = "LIMIT_EXCEEDED";
+  public static final String DANGEROUS_CONTENT = "DANGEROUS_CONTENT";
+  public static final String SCHEMA_VERSION_MISMATCH = "SCHEMA_VERSION_MISMATCH";
+  public static final String MISSING_NAME = "MISSING_NAME";
+  public static final String NAME_TOO_LONG = "NAME_TOO_LONG";
+  public static final String INVALID_POSITION = "INVALID_POSITION";
+  public static final String DUPLICATE_CONNECTION = "DUPLICATE_CONNECTION";
+  public static final String NO_ENTRY_POINT = "NO_ENTRY_POINT";
+  public static final String UNREACHABLE_NODES = "UNREACHABLE_NODES";
+
+  private IssueCodes() {}
+}
