@@ -7,6 +7,7 @@ import com.casarerpa.fleet.agent.internal.Backoff;
 import com.casarerpa.fleet.agent.internal.ExecutorStop;
 import com.casarerpa.fleet.agent.internal.NamedThreads;
 import com.casarerpa.fleet.agent.jobs.WorkflowExecutor;
+import com.casarerpa.fleet.agent.logs.AgentLogAppender;
 import com.casarerpa.fleet.agent.logs.LogLevel;
 import com.casarerpa.fleet.agent.logs.LogPipeline;
 import com.casarerpa.fleet.agent.logs.LogSpool;
@@ -71,6 +72,7 @@ public final class Agent {
   private final AtomicInteger stopRequests = new AtomicInteger();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile OpsServer ops;
+  private volatile AgentLogAppender ownLogs;
   private volatile Running running;
   private volatile Thread stopper;
 
@@ -138,6 +140,11 @@ public final class Agent {
             config, robot, rest, executor, realtime, logs, timers, fleet, clock, metrics, this);
     running.start();
     logs.append(LogLevel.INFO, "robot online: " + robot.name(), null, null, "agent");
+  }
+
+  /** Also ships the agent's own log events (INFO and up) to robot_logs; for the daemon. */
+  public void shipOwnLogs() {
+    ownLogs = AgentLogAppender.attach(logs);
   }
 
   /** Runs until stopped: start, then wait. */
@@ -254,6 +261,10 @@ public final class Agent {
     Running current = running;
     if (current != null) {
       current.shutdown(atOnce, keyRejected, config.shutdownBudget());
+    }
+    AgentLogAppender appender = ownLogs;
+    if (appender != null) {
+      appender.detach();
     }
     logs.append(LogLevel.INFO, "agent stopped", null, null, "agent");
     logs.stop(Duration.ofSeconds(5));
