@@ -14,7 +14,9 @@ import com.casarerpa.fleet.agent.logs.LogSpool;
 import com.casarerpa.fleet.agent.ops.Health;
 import com.casarerpa.fleet.agent.ops.OpsServer;
 import com.casarerpa.fleet.agent.supabase.BackendUnavailable;
+import com.casarerpa.fleet.agent.supabase.LeaseLost;
 import com.casarerpa.fleet.agent.supabase.RealtimeClient;
+import com.casarerpa.fleet.agent.supabase.RetryPolicy;
 import com.casarerpa.fleet.agent.supabase.RobotKeyRejected;
 import com.casarerpa.fleet.agent.supabase.SupabaseRest;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -23,7 +25,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -121,6 +125,7 @@ public final class Agent {
     startOps();
     Registration robot = Registration.register(rest, config, AgentVersion.get());
     checkTenant(robot);
+    releaseHeldJobs(robot);
     log.info(
         "registered as robot {} ({}) in environment {}; lease {} s, heartbeat {} s",
         robot.robotId(),
@@ -302,6 +307,22 @@ public final class Agent {
       return Health.starting();
     }
     return current.health(config.offlineThreshold());
+  }
+
+  /** Jobs a previous run of this robot still holds cannot be resumed: hand them back now. */
+  private void releaseHeldJobs(Registration robot) {
+    for (Registration.HeldJob held : robot.heldJobs()) {
+      Map<String, Object> params = new HashMap<>();
+      params.put("p_job_id", held.jobId().toString());
+      params.put("p_claim_token", held.claimToken().toString());
+      params.put("p_reason", "robot restarted; the previous run was lost");
+      try {
+        rest.rpc("release_job", params, RetryPolicy.STANDARD);
+        log.warn("released job {} left over from a previous run of this robot", held.jobId());
+      } catch (LeaseLost e) {
+        log.debug("job {} from a previous run is no longer ours", held.jobId());
+      }
+    }
   }
 
   private void checkTenant(Registration robot) {
