@@ -66,7 +66,7 @@ public final class RealtimeComponent implements StackComponent {
                 databaseBroadcasts::deliver,
                 CaptureSchema.NOTIFY_CHANNEL,
                 id -> changes.wake()),
-            java.util.List.of(changes::wake));
+            java.util.List.of(changes::wake, databaseBroadcasts::catchUp));
     ApiKeys keys = new ApiKeys(context.anonKey(), context.serviceRoleKey());
     this.sockets =
         new SocketEndpoint(hub, new ChannelRouter(hub, json, policy, changes), json, keys);
@@ -89,9 +89,12 @@ public final class RealtimeComponent implements StackComponent {
   public void start() {
     try {
       changes.start();
+      databaseBroadcasts.init();
     } catch (java.sql.SQLException e) {
       throw new IllegalStateException(
-          "cannot install the postgres_changes capture schema: " + e.getMessage(), e);
+          "cannot start Realtime's database side (capture schema, realtime.messages): "
+              + e.getMessage(),
+          e);
     }
     notifications.start();
     timer.scheduleWithFixedDelay(databaseBroadcasts::prune, 1, 10, TimeUnit.MINUTES);

@@ -340,4 +340,27 @@ class RealtimeChangesTest {
           .isEqualTo("{\"name\":\"job_id\",\"type\":\"uuid\"}");
     }
   }
+
+  @Test
+  void the_database_listener_reconnects_and_delivers_what_was_sent_meanwhile() throws Exception {
+    try (RecordingSocket s = connect()) {
+      s.join("realtime:reconnect", RealtimeProtocolTest.config(false, false, null));
+      sql(
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+              + " WHERE application_name = 'realtime-db-listener'");
+      sql("SELECT realtime.send('{\"n\":1}'::jsonb, 'after-outage', 'reconnect', false)");
+      JsonNode got = s.awaitEvent("realtime:reconnect", "broadcast");
+      assertThat(got.at("/payload/event").asText()).isEqualTo("after-outage");
+      sql("INSERT INTO public.rt_items (id, owner) VALUES (3001, 'after-outage')");
+      try (RecordingSocket service =
+          RecordingSocket.connect(stack.url(), stack.serviceRoleKey(), "1.0.0")) {
+        subscribe(
+            service, "realtime:after", changesConfig(null, "INSERT", "rt_items", "id=eq.3002"));
+        sql("INSERT INTO public.rt_items (id, owner) VALUES (3002, 'after-outage')");
+        assertThat(
+                service.await(change("INSERT", null, null)).at("/payload/data/record/id").asInt())
+            .isEqualTo(3002);
+      }
+    }
+  }
 }
