@@ -14,8 +14,8 @@ const options = { auth: { persistSession: false, autoRefreshToken: false } };
 const WAIT_MS = 10_000;
 
 const clients = [];
-function client(key = anonKey) {
-  const c = createClient(url, key, options);
+function client(key = anonKey, realtime = {}) {
+  const c = createClient(url, key, { ...options, realtime });
   clients.push(c);
   return c;
 }
@@ -142,6 +142,23 @@ test('broadcast: others receive, self only when asked, ack resolves ok', async (
   await waitFor('quiet message delivered', () => got.listener.length === 2);
   await sleep(200);
   assert.equal(got.quiet.length, 1, 'quiet (self=false) sees only the sender\'s first message');
+});
+
+test('broadcast: vsn 1.0.0 (JSON) and vsn 2.0.0 (binary) clients understand each other', async () => {
+  const name = topic('mixed');
+  const v1 = client(anonKey, { vsn: '1.0.0' }).channel(name);
+  const v2 = client(anonKey, { vsn: '2.0.0' }).channel(name);
+  const got = { v1: [], v2: [] };
+  v1.on('broadcast', { event: 'hello' }, (m) => got.v1.push(m.payload));
+  v2.on('broadcast', { event: 'hello' }, (m) => got.v2.push(m.payload));
+  assert.equal((await subscribe(v1)).status, 'SUBSCRIBED');
+  assert.equal((await subscribe(v2)).status, 'SUBSCRIBED');
+  await v2.send({ type: 'broadcast', event: 'hello', payload: { from: 'v2' } });
+  await v1.send({ type: 'broadcast', event: 'hello', payload: { from: 'v1' } });
+  await waitFor('v1 got v2', () => got.v1.length === 1);
+  await waitFor('v2 got v1', () => got.v2.length === 1);
+  assert.deepEqual(got.v1[0], { from: 'v2' });
+  assert.deepEqual(got.v2[0], { from: 'v1' });
 });
 
 test('broadcast over REST: batch endpoint (send before join) and httpSend', async () => {
