@@ -109,7 +109,8 @@ public record WorkflowDefinition(
   }
 
   private static NodeDefinition node(String id, JsonNode n) {
-    Map<String, Object> config = map(n.get("config"));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> config = (Map<String, Object>) JsonValues.freeze(map(n.get("config")));
     String name =
         n.hasNonNull("name") ? n.get("name").asText() : n.path("display_name").asText(null);
     return new NodeDefinition(id, n.get("node_type").asText(), config, name);
@@ -154,9 +155,9 @@ public record WorkflowDefinition(
         (name, v) -> {
           if (v instanceof Map<?, ?> m
               && (m.containsKey("default_value") || m.containsKey("type"))) {
-            out.put(name, m.get("default_value"));
+            out.put(name, JsonValues.freeze(m.get("default_value")));
           } else {
-            out.put(name, v);
+            out.put(name, JsonValues.freeze(v));
           }
         });
     return Collections.unmodifiableMap(out);
