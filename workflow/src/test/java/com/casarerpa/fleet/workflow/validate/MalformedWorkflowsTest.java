@@ -201,6 +201,20 @@ class MalformedWorkflowsTest {
   }
 
   @Test
+  void known_but_unsupported_originals_say_why() {
+    List<ValidationIssue> issues =
+        issuesOf(wf(node("fork", "ForkNode", "{}"), "").getBytes(StandardCharsets.UTF_8));
+    assertThat(issues)
+        .filteredOn(ValidationIssue::isError)
+        .singleElement()
+        .satisfies(
+            i ->
+                assertThat(i.message())
+                    .contains("ForkNode")
+                    .contains("parallel branches are not supported"));
+  }
+
+  @Test
   void browser_nodes_are_refused_before_the_run_starts() throws Exception {
     RunResult r =
         ENGINE.run(
