@@ -84,8 +84,13 @@ public record WorkflowDefinition(
     return parent != null && "nodes".equals(parent.getCurrentName());
   }
 
-  /** Builds from a Jackson tree. */
+  /**
+   * Builds from a Jackson tree; a text node (JSON stored as a string, as job_queue does) is parsed.
+   */
   public static WorkflowDefinition parse(JsonNode root) throws WorkflowValidationException {
+    if (root != null && root.isTextual()) {
+      return parse(root.textValue());
+    }
     List<ValidationIssue> issues = new ArrayList<>(DocumentChecks.check(root));
     if (issues.stream().anyMatch(ValidationIssue::isError)) {
       throw new WorkflowValidationException(issues);

@@ -247,6 +247,13 @@ class MalformedWorkflowsTest {
   }
 
   @Test
+  void a_workflow_stored_as_a_json_string_parses() throws Exception {
+    var stored = com.fasterxml.jackson.databind.node.TextNode.valueOf(Fixtures.text("task_9.json"));
+    assertThat(WorkflowDefinition.parse(stored).nodes())
+        .containsKeys("create_status_dict", "log_dict_output");
+  }
+
+  @Test
   void gzip_workflows_parse_like_plain_ones() throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
