@@ -151,7 +151,7 @@ class RandomGraphFuzzTest {
     return node.list().ofMinSize(1).ofMaxSize(8);
   }
 
-  @Property(tries = 300)
+  @Property(tries = 600)
   void random_graphs_end_with_readable_errors(
       @ForAll("graphs") List<Spec> nodes, @ForAll("ports") List<String> ports) {
     TestWorkflow wf = TestWorkflow.create();
