@@ -134,7 +134,10 @@ public final class Heartbeat {
       JsonNode reply = rest.rpc("robot_heartbeat", params(), RetryPolicy.QUICK);
       lastSuccess = clock.instant();
       if (reply.hasNonNull("server_time")) {
-        clockSkew = Duration.between(lastSuccess, Instant.parse(reply.get("server_time").asText()));
+        clockSkew =
+            Duration.between(
+                lastSuccess,
+                java.time.OffsetDateTime.parse(reply.get("server_time").asText()).toInstant());
       }
       ids(reply.path("cancel")).forEach(id -> cancel(id, CancelReason.OPERATOR));
       ids(reply.path("lost")).forEach(id -> cancel(id, CancelReason.LEASE_LOST));
