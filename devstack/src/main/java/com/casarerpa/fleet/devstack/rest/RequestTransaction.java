@@ -6,6 +6,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Types;
+import java.util.Map;
+import java.util.function.Function;
 import javax.sql.DataSource;
 
 /**
@@ -30,10 +32,18 @@ final class RequestTransaction {
 
   private final DataSource pool;
   private final String searchPath;
+  private final Function<String, Map<String, String>> roleSettings;
 
-  RequestTransaction(DataSource pool, String searchPath) {
+  /**
+   * @param pool connections as {@code authenticator}
+   * @param searchPath the search path every request runs with
+   * @param roleSettings the settings attached to a role, applied after switching to it
+   */
+  RequestTransaction(
+      DataSource pool, String searchPath, Function<String, Map<String, String>> roleSettings) {
     this.pool = pool;
     this.searchPath = searchPath;
+    this.roleSettings = roleSettings;
   }
 
   <T> T run(RestRequest request, String claimsJson, boolean readOnly, Work<T> work) {
@@ -51,6 +61,7 @@ final class RequestTransaction {
           s.setString(7, request.cookiesJson());
           s.execute();
         }
+        applyRoleSettings(c, request.caller().role());
         T result = work.run(c);
         c.commit();
         return result;
@@ -63,6 +74,25 @@ final class RequestTransaction {
           504, "PGRST003", "Timed out acquiring connection from connection pool.", null, null);
     } catch (SQLException e) {
       throw PgErrors.toApiError(e, request.caller().isAnonymous());
+    }
+  }
+
+  private void applyRoleSettings(Connection c, String role) throws SQLException {
+    Map<String, String> settings = roleSettings.apply(role);
+    if (settings.isEmpty()) {
+      return;
+    }
+    StringBuilder sql = new StringBuilder("SELECT ");
+    for (int i = 0; i < settings.size(); i++) {
+      sql.append(i == 0 ? "" : ", ").append("set_config(?, ?, true)");
+    }
+    try (PreparedStatement s = c.prepareStatement(sql.toString())) {
+      int i = 1;
+      for (var setting : settings.entrySet()) {
+        s.setString(i++, setting.getKey());
+        s.setString(i++, setting.getValue());
+      }
+      s.execute();
     }
   }
 
