@@ -51,17 +51,7 @@ final class RequestTransaction {
       c.setAutoCommit(false);
       c.setReadOnly(readOnly);
       try {
-        try (PreparedStatement s = c.prepareStatement(SET_CONFIG)) {
-          s.setString(1, searchPath);
-          s.setString(2, request.caller().role());
-          s.setString(3, claimsJson);
-          s.setString(4, request.method());
-          s.setString(5, request.path());
-          s.setString(6, request.headersJson());
-          s.setString(7, request.cookiesJson());
-          s.execute();
-        }
-        applyRoleSettings(c, request.caller().role());
+        setConfig(c, request, claimsJson);
         T result = work.run(c);
         c.commit();
         return result;
@@ -77,17 +67,22 @@ final class RequestTransaction {
     }
   }
 
-  private void applyRoleSettings(Connection c, String role) throws SQLException {
-    Map<String, String> settings = roleSettings.apply(role);
-    if (settings.isEmpty()) {
-      return;
-    }
-    StringBuilder sql = new StringBuilder("SELECT ");
+  /** One statement: search path, role, request GUCs, then the role's own settings. */
+  private void setConfig(Connection c, RestRequest request, String claimsJson) throws SQLException {
+    Map<String, String> settings = roleSettings.apply(request.caller().role());
+    StringBuilder sql = new StringBuilder(SET_CONFIG);
     for (int i = 0; i < settings.size(); i++) {
-      sql.append(i == 0 ? "" : ", ").append("set_config(?, ?, true)");
+      sql.append(", set_config(?, ?, true)");
     }
     try (PreparedStatement s = c.prepareStatement(sql.toString())) {
-      int i = 1;
+      s.setString(1, searchPath);
+      s.setString(2, request.caller().role());
+      s.setString(3, claimsJson);
+      s.setString(4, request.method());
+      s.setString(5, request.path());
+      s.setString(6, request.headersJson());
+      s.setString(7, request.cookiesJson());
+      int i = 8;
       for (var setting : settings.entrySet()) {
         s.setString(i++, setting.getKey());
         s.setString(i++, setting.getValue());
