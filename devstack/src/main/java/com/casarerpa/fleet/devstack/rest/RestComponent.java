@@ -69,6 +69,8 @@ public final class RestComponent implements StackComponent {
       config.routes.addHttpHandler(method, PREFIX + "/rpc/{name}", ctx -> serve(ctx, true));
       config.routes.addHttpHandler(method, PREFIX + "/{name}", ctx -> serve(ctx, false));
     }
+    config.routes.get(PREFIX + "/", this::root);
+    config.routes.get(PREFIX, this::root);
   }
 
   @Override
@@ -122,6 +124,32 @@ public final class RestComponent implements StackComponent {
             "authorization, x-client-info, apikey, content-type, prefer, range, accept,"
                 + " accept-profile, content-profile, x-robot-api-key")
         .header("Access-Control-Expose-Headers", "Content-Range, Content-Location, Location");
+  }
+
+  /**
+   * {@code GET /rest/v1/}: a minimal OpenAPI 2.0 document naming the exposed tables, views and
+   * functions (PostgREST serves a full one; clients use it to probe that the API answers).
+   */
+  private void root(Context ctx) throws JsonProcessingException {
+    try {
+      gateway.authenticate(ctx);
+    } catch (GatewayRejection rejection) {
+      ApiGateway.respond(ctx, rejection, json);
+      return;
+    }
+    Map<String, Object> paths = new java.util.TreeMap<>();
+    paths.put("/", Map.of());
+    cache.relationNames().forEach(name -> paths.put("/" + name, Map.of()));
+    cache.functionNames().forEach(name -> paths.put("/rpc/" + name, Map.of()));
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("swagger", "2.0");
+    doc.put(
+        "info", Map.of("title", "CasareRPA local stack (PostgREST-compatible)", "version", "14"));
+    doc.put("basePath", "/");
+    doc.put("paths", paths);
+    ctx.status(200)
+        .contentType("application/openapi+json; charset=utf-8")
+        .result(json.writeValueAsString(doc));
   }
 
   private static void checkProfile(Context ctx) {

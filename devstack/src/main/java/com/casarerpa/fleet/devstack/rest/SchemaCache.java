@@ -76,6 +76,11 @@ final class SchemaCache {
     return snapshot.roleSettings().getOrDefault(role, Map.of());
   }
 
+  /** Names of every known function. */
+  java.util.Set<String> functionNames() {
+    return snapshot.functions().keySet();
+  }
+
   /** Names of every known relation (for "perhaps you meant" hints). */
   java.util.Set<String> relationNames() {
     return snapshot.relations().keySet();

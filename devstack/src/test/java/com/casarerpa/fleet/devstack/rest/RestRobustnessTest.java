@@ -179,6 +179,20 @@ class RestRobustnessTest {
   }
 
   @Test
+  void the_api_root_answers_with_the_exposed_paths_behind_the_gateway() throws Exception {
+    HttpResponse<String> root = get("/rest/v1/");
+    assertThat(root.statusCode()).isEqualTo(200);
+    JsonNode paths = JSON.readTree(root.body()).path("paths");
+    assertThat(paths.has("/robust")).isTrue();
+    assertThat(paths.has("/rpc/robust_timeout")).isTrue();
+    HttpResponse<String> keyless =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(stack.url() + "/rest/v1/")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(keyless.statusCode()).isEqualTo(401);
+  }
+
+  @Test
   void a_cors_preflight_needs_no_api_key() throws Exception {
     HttpResponse<String> preflight =
         HTTP.send(
