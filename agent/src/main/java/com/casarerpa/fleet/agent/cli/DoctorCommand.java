@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "doctor",
+    mixinStandardHelpOptions = true,
     description = {
       "Check configuration, reachability, robot key, clock skew and Realtime; say what to fix.",
       "",

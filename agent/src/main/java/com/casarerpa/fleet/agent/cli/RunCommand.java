@@ -19,6 +19,7 @@ import sun.misc.Signal;
  */
 @Command(
     name = "run",
+    mixinStandardHelpOptions = true,
     description = {
       "Run the robot agent until stopped (what the service manager runs).",
       "",
