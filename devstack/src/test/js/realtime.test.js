@@ -44,7 +44,6 @@ const topic = (name) => `${run}-${name}`;
 /** Resolves with the first value for which `check` returns truthy, or rejects after WAIT_MS. */
 function waitFor(what, check) {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), WAIT_MS);
     const poll = setInterval(() => {
       const value = check();
       if (value) {
@@ -53,6 +52,10 @@ function waitFor(what, check) {
         resolve(value);
       }
     }, 20);
+    const timer = setTimeout(() => {
+      clearInterval(poll);
+      reject(new Error(`timed out waiting for ${what}`));
+    }, WAIT_MS);
   });
 }
 

@@ -24,6 +24,10 @@ import org.junit.jupiter.api.Test;
  */
 class SupabaseJsConformanceTest {
   private static final Path JS_DIR = Path.of("src", "test", "js");
+
+  /** A single scenario that runs longer than this fails instead of hanging the build. */
+  private static final long TEST_TIMEOUT_MS = 60_000;
+
   private static LocalStack stack;
 
   @BeforeAll
@@ -72,7 +76,9 @@ class SupabaseJsConformanceTest {
               .toList();
     }
     assertThat(tests).as("conformance scripts in %s", JS_DIR).isNotEmpty();
-    List<String> command = new ArrayList<>(List.of("node", "--test", "--test-reporter=spec"));
+    List<String> command =
+        new ArrayList<>(
+            List.of("node", "--test", "--test-reporter=spec", "--test-timeout=" + TEST_TIMEOUT_MS));
     command.addAll(tests);
     ProcessBuilder pb =
         new ProcessBuilder(command).directory(JS_DIR.toFile()).redirectErrorStream(true);
@@ -91,9 +97,33 @@ class SupabaseJsConformanceTest {
       throw new AssertionError(
           "Node.js is required for the conformance suite: " + e.getMessage(), e);
     }
-    String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    StringBuilder output = new StringBuilder();
+    Thread reader =
+        Thread.ofPlatform()
+            .name("conformance-node-output")
+            .daemon()
+            .start(
+                () -> {
+                  try (var lines = node.inputReader(StandardCharsets.UTF_8)) {
+                    lines
+                        .lines()
+                        .forEach(
+                            line -> {
+                              System.out.println(line);
+                              synchronized (output) {
+                                output.append(line).append('\n');
+                              }
+                            });
+                  } catch (IOException e) {
+                    System.out.println("conformance output ended: " + e);
+                  }
+                });
     boolean finished = node.waitFor(5, TimeUnit.MINUTES);
-    System.out.println(output);
+    if (!finished) {
+      node.descendants().forEach(ProcessHandle::destroyForcibly);
+      node.destroyForcibly();
+    }
+    reader.join(10_000);
     assertThat(finished).as("node finished within 5 minutes").isTrue();
     assertThat(node.exitValue()).as("node --test exit code; output:%n%s", output).isZero();
   }

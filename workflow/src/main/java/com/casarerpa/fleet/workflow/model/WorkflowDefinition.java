@@ -6,6 +6,7 @@ import com.casarerpa.fleet.workflow.validate.ValidationIssue;
 import com.casarerpa.fleet.workflow.validate.WorkflowValidationException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
@@ -60,10 +61,7 @@ public record WorkflowDefinition(
       return parse(STRICT.readTree(json));
     } catch (JsonProcessingException e) {
       String message = e.getOriginalMessage();
-      String code =
-          message.startsWith("Duplicate field")
-              ? IssueCodes.DUPLICATE_NODE_ID
-              : IssueCodes.INVALID_JSON;
+      String code = duplicateNode(e) ? IssueCodes.DUPLICATE_NODE_ID : IssueCodes.INVALID_JSON;
       throw single(
           code,
           "the workflow is not valid JSON: "
@@ -74,6 +72,16 @@ public record WorkflowDefinition(
     } catch (IOException e) {
       throw single(IssueCodes.INVALID_JSON, "the workflow could not be read: " + e.getMessage());
     }
+  }
+
+  /** True when the parse failed on a repeated key directly inside {@code nodes}. */
+  private static boolean duplicateNode(JsonProcessingException e) {
+    if (!e.getOriginalMessage().startsWith("Duplicate field")
+        || !(e.getProcessor() instanceof JsonParser parser)) {
+      return false;
+    }
+    JsonStreamContext parent = parser.getParsingContext().getParent();
+    return parent != null && "nodes".equals(parent.getCurrentName());
   }
 
   /** Builds from a Jackson tree. */

@@ -44,9 +44,10 @@ final class ControlFlow {
       case CATCH -> catchNode(pn);
       case FINALLY -> finallyNode(pn);
       case RETRY -> retry(pn);
+      case ON_ERROR -> onError(pn);
       case THROW ->
           throw new NodeException(
-              ex.ctx.string("error_message", ex.ctx.string("message", "Error thrown by " + pn.id)),
+              ex.ctx.string("error_message", ex.ctx.string("message", "Custom error")),
               ex.ctx.string("error_type", "ThrowError"),
               null);
       case ASSERT -> assertion(pn);
@@ -230,7 +231,7 @@ final class ControlFlow {
         Math.max(1, ex.ctx.integer("max_attempts", ex.ctx.integer("max_retries", 2) + 1));
     double delay =
         ex.ctx.number("retry_delay", ex.ctx.number("delay", ex.ctx.number("initial_delay", 1.0)));
-    double backoff = ex.ctx.number("backoff_multiplier", 1.0);
+    double backoff = ex.ctx.number("backoff_multiplier", 2.0);
     NodeFailure last = null;
     for (long attempt = 1; attempt <= attempts; attempt++) {
       ex.tryDepth++;
@@ -278,6 +279,38 @@ final class ControlFlow {
             + last.getMessage(),
         last.errorType,
         last);
+  }
+
+  /** OnErrorNode: {@code protected_body}; on an error {@code on_error}; then {@code finally}. */
+  private List<String> onError(PlanNode pn) {
+    NodeFailure failure = null;
+    ex.tryDepth++;
+    try {
+      ex.resetExecuted(pn.body);
+      ex.drainFrom(pn, "protected_body");
+    } catch (NodeFailure f) {
+      failure = f;
+    } finally {
+      ex.tryDepth--;
+    }
+    ex.ctx.enter(pn, null, System.nanoTime());
+    ex.ctx.output("had_error", failure != null);
+    if (failure != null) {
+      describe(failure);
+      ex.variables.put(pn.id, Map.copyOf(ex.ctx.peekOutputs()));
+      ex.env.log(
+          LogLevel.WARNING,
+          pn.id,
+          "handling an error from node '" + failure.nodeId + "': " + failure.getMessage());
+      ex.drainFrom(pn, "on_error");
+    }
+    ex.drainFrom(pn, "finally");
+    ex.ctx.enter(pn, null, System.nanoTime());
+    ex.ctx.output("had_error", failure != null);
+    if (failure != null) {
+      describe(failure);
+    }
+    return NOWHERE;
   }
 
   private List<String> assertion(PlanNode pn) throws NodeException {

@@ -50,7 +50,7 @@ class FixtureWorkflowsTest {
   void task_3_chains_math_through_node_outputs() throws Exception {
     RunResult r = run("task_3.json");
     assertThat(listener.messages()).containsExactly("[log_result] The final result is: 40.0");
-    assertThat(r.executedNodes()).isEqualTo(6);
+    assertThat(r.executedNodes()).isEqualTo(5);
   }
 
   @Test
@@ -65,6 +65,10 @@ class FixtureWorkflowsTest {
     RunResult r = run("task_1.json");
     assertThat(r.variables()).containsEntry("total_sum", 15.0);
     assertThat(listener.messages()).containsExactly("[log_total] The total sum is: 15.0");
+    assertThat(r.outputJson().at("/variables/numbers").toString()).isEqualTo("[1,2,3,4,5]");
+    assertThat(r.outputJson().at("/node_outputs/add_operation/result").doubleValue())
+        .isEqualTo(15.0);
+    assertThat(r.invalidWorkflow()).isFalse();
   }
 
   @Test
