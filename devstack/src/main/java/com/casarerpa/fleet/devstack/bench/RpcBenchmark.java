@@ -30,7 +30,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * completed, each RPC its own transaction set up as PostgREST does. Not a test: it prints numbers
  * and appends them to {@code results/rpc-benchmark.txt}.
  *
- * <p>Usage: {@code bin/bench-rpc [--jobs N] [--robots 1,4,16] [--warmup N]}
+ * <p>Each scenario runs {@code --repeat} times on a fresh queue; the line shows the median and the
+ * best run (the machine is shared, so the spread says how noisy the figure is).
+ *
+ * <p>Usage: {@code bin/bench-rpc [--jobs N] [--robots 1,4,16] [--warmup N] [--repeat N]}
  */
 public final class RpcBenchmark {
   private static final Path RESULTS = Path.of("results", "rpc-benchmark.txt");
@@ -47,6 +50,7 @@ public final class RpcBenchmark {
   public static void main(String[] args) throws Exception {
     int jobs = intOption(args, "--jobs", 3000);
     int warmup = intOption(args, "--warmup", 300);
+    int repeat = intOption(args, "--repeat", 3);
     List<Integer> robotCounts = listOption(args, "--robots", List.of(1, 4, 16));
     try (EmbeddedDatabase database = EmbeddedDatabase.startEphemeral()) {
       MigrationRunner runner = new MigrationRunner(database.superuserDataSource());
@@ -58,8 +62,12 @@ public final class RpcBenchmark {
       bench.run(1, 1, warmup);
       for (int limit : List.of(1, 10)) {
         for (int robots : robotCounts) {
-          Result result = bench.run(robots, limit, jobs);
-          String line = result.format();
+          lines.add("# loadavg before: " + loadAverage());
+          List<Result> results = new ArrayList<>();
+          for (int i = 0; i < repeat; i++) {
+            results.add(bench.run(robots, limit, jobs));
+          }
+          String line = Result.summary(results);
           System.out.println(line);
           lines.add(line);
         }
@@ -174,12 +182,23 @@ public final class RpcBenchmark {
     }
     return String.format(
         Locale.ROOT,
-        "# %s host=%s cpus=%d postgres=%s jobs/run=%d (fsync off, embedded, loopback JDBC)",
+        "# %s host=%s cpus=%d loadavg=%s postgres=%s jobs/run=%d (fsync off, embedded, loopback"
+            + " JDBC)",
         Instant.now(),
         InetAddress.getLocalHost().getHostName(),
         Runtime.getRuntime().availableProcessors(),
+        loadAverage(),
         version,
         jobs);
+  }
+
+  /** The 1-minute load average where the OS tells it (Linux), else "?". */
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+    } catch (IOException | RuntimeException e) {
+      return "?";
+    }
   }
 
   private static void append(List<String> lines) throws IOException {
@@ -230,18 +249,35 @@ public final class RpcBenchmark {
   /** One measured run. */
   private record Result(
       int robots, int limit, int cycles, long elapsedNanos, long calls, long rpcNanos) {
-    String format() {
-      double seconds = elapsedNanos / 1e9;
+    double cyclesPerSecond() {
+      return cycles / (elapsedNanos / 1e9);
+    }
+
+    double meanRpcMillis() {
+      return rpcNanos / 1e6 / calls;
+    }
+
+    /** median and best of several runs of one scenario */
+    static String summary(List<Result> runs) {
+      List<Result> sorted =
+          runs.stream()
+              .sorted(java.util.Comparator.comparingDouble(Result::cyclesPerSecond))
+              .toList();
+      Result median = sorted.get(sorted.size() / 2);
+      Result best = sorted.get(sorted.size() - 1);
       return String.format(
           Locale.ROOT,
-          "robots=%2d p_limit=%2d cycles=%d seconds=%.2f cycles_per_s=%.0f rpcs=%d mean_rpc_ms=%.2f",
-          robots,
-          limit,
-          cycles,
-          seconds,
-          cycles / seconds,
-          calls,
-          rpcNanos / 1e6 / calls);
+          "robots=%2d p_limit=%2d runs=%d cycles/run=%d cycles_per_s median=%.0f best=%.0f"
+              + " worst=%.0f mean_rpc_ms(median run)=%.2f rpcs/cycle=%.2f",
+          median.robots,
+          median.limit,
+          runs.size(),
+          median.cycles,
+          median.cyclesPerSecond(),
+          best.cyclesPerSecond(),
+          sorted.get(0).cyclesPerSecond(),
+          median.meanRpcMillis(),
+          (double) median.calls / median.cycles);
     }
   }
 }

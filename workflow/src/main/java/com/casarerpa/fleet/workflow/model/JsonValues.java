@@ -53,6 +53,24 @@ public final class JsonValues {
     return node.asText();
   }
 
+  /**
+   * A deeply unmodifiable copy of a value-model tree: parsed config and defaults are shared by
+   * every run of a definition, so no run may change them.
+   */
+  public static Object freeze(Object value) {
+    if (value instanceof Map<?, ?> m) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      m.forEach((k, v) -> out.put(String.valueOf(k), freeze(v)));
+      return java.util.Collections.unmodifiableMap(out);
+    }
+    if (value instanceof List<?> l) {
+      List<Object> out = new ArrayList<>(l.size());
+      l.forEach(v -> out.add(freeze(v)));
+      return java.util.Collections.unmodifiableList(out);
+    }
+    return value;
+  }
+
   public static JsonNode toJson(Object value) {
     return MAPPER.valueToTree(value == null ? JsonNodeFactory.instance.nullNode() : value);
   }

@@ -84,8 +84,13 @@ public record WorkflowDefinition(
     return parent != null && "nodes".equals(parent.getCurrentName());
   }
 
-  /** Builds from a Jackson tree. */
+  /**
+   * Builds from a Jackson tree; a text node (JSON stored as a string, as job_queue does) is parsed.
+   */
   public static WorkflowDefinition parse(JsonNode root) throws WorkflowValidationException {
+    if (root != null && root.isTextual()) {
+      return parse(root.textValue());
+    }
     List<ValidationIssue> issues = new ArrayList<>(DocumentChecks.check(root));
     if (issues.stream().anyMatch(ValidationIssue::isError)) {
       throw new WorkflowValidationException(issues);
@@ -109,7 +114,8 @@ public record WorkflowDefinition(
   }
 
   private static NodeDefinition node(String id, JsonNode n) {
-    Map<String, Object> config = map(n.get("config"));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> config = (Map<String, Object>) JsonValues.freeze(map(n.get("config")));
     String name =
         n.hasNonNull("name") ? n.get("name").asText() : n.path("display_name").asText(null);
     return new NodeDefinition(id, n.get("node_type").asText(), config, name);
@@ -154,9 +160,9 @@ public record WorkflowDefinition(
         (name, v) -> {
           if (v instanceof Map<?, ?> m
               && (m.containsKey("default_value") || m.containsKey("type"))) {
-            out.put(name, m.get("default_value"));
+            out.put(name, JsonValues.freeze(m.get("default_value")));
           } else {
-            out.put(name, v);
+            out.put(name, JsonValues.freeze(v));
           }
         });
     return Collections.unmodifiableMap(out);

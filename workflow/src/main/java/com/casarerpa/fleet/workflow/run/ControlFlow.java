@@ -17,6 +17,10 @@ import java.util.Map;
 final class ControlFlow {
   private static final List<String> EXEC_OUT = List.of("exec_out");
   private static final List<String> NOWHERE = List.of();
+  private static final List<String> TRUE = List.of("true");
+  private static final List<String> FALSE = List.of("false");
+  private static final List<String> BODY = List.of("body");
+  private static final List<String> COMPLETED = List.of("completed");
 
   private final Executor ex;
   private final LoopItems loopItems;
@@ -34,7 +38,7 @@ final class ControlFlow {
   List<String> execute(PlanNode pn, IntQueue queue) throws NodeException, InterruptedException {
     return switch (pn.kind) {
       case START -> EXEC_OUT;
-      case IF -> List.of(condition(pn) ? "true" : "false");
+      case IF -> condition(pn) ? TRUE : FALSE;
       case SWITCH -> SwitchRouting.route(pn, ex.ctx);
       case FOR_START -> forStart(pn);
       case WHILE_START -> whileStart(pn);
@@ -92,7 +96,7 @@ final class ControlFlow {
     if (state.broken || state.index >= state.items.size()) {
       ex.loops[pn.index] = null;
       ex.ctx.output("iterations", (long) state.index);
-      return List.of("completed");
+      return COMPLETED;
     }
     int i = state.index++;
     Object item = state.items.get(i);
@@ -105,7 +109,7 @@ final class ControlFlow {
       ex.ctx.output("current_key", state.keys.get(i));
       ex.variables.put(itemVar + "_key", state.keys.get(i));
     }
-    return List.of("body");
+    return BODY;
   }
 
   private List<String> whileStart(PlanNode pn) throws NodeException {
@@ -122,11 +126,11 @@ final class ControlFlow {
       }
       ex.loops[pn.index] = null;
       ex.ctx.output("iterations", (long) state.index);
-      return List.of("completed");
+      return COMPLETED;
     }
     ex.ctx.output("current_iteration", (long) state.index);
     state.index++;
-    return List.of("body");
+    return BODY;
   }
 
   private List<String> loopBack(PlanNode pn, IntQueue queue, boolean breakLoop)

@@ -69,6 +69,9 @@ final class Executor {
       failedNode = s.nodeId;
       error = s.getMessage();
     }
+    if (status == RunStatus.COMPLETED) {
+      RunListenerCalls.progress(env.listener(), 100, null);
+    }
     Duration took = Duration.between(started, env.clock().instant());
     return new RunResult(
         status, userVariables(), nodeOutputs(), executions, took, failedNode, error, plan.issues);

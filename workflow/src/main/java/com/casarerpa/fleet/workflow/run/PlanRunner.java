@@ -119,7 +119,19 @@ public final class PlanRunner {
             allowCommands);
     Map<String, Object> variables = new LinkedHashMap<>(wf.variables());
     variables.putAll(options.variables());
-    return new Executor(plan, env, variables).run(started);
+    LOG.debug(
+        "run of '{}' starting: {} nodes, job timeout {}",
+        wf.name(),
+        plan.userNodeCount,
+        jobTimeout);
+    RunResult result = new Executor(plan, env, variables).run(started);
+    LOG.debug(
+        "run of '{}' ended {} after {} node executions in {} ms",
+        wf.name(),
+        result.status(),
+        result.executedNodes(),
+        result.duration().toMillis());
+    return result;
   }
 
   /** Removes a folder the engine created for a run; a leftover is logged, not fatal. */

@@ -169,6 +169,42 @@ class NodeLibraryTest {
   }
 
   @Test
+  void system_variables_and_date_nodes_use_the_engine_clock() throws Exception {
+    java.time.Clock clock =
+        java.time.Clock.fixed(
+            java.time.Instant.parse("2026-03-04T05:06:07Z"), java.time.ZoneOffset.UTC);
+    TestWorkflow wf =
+        TestWorkflow.create()
+            .node("now", "GetCurrentDateTimeNode", "format", "%d/%m/%Y %H:%M")
+            .node(
+                "later",
+                "DateTimeAddNode",
+                "datetime",
+                "{{$currentDateTime}}",
+                "amount",
+                2,
+                "unit",
+                "days")
+            .node(
+                "log",
+                "LogNode",
+                "message",
+                "{{$currentDate}} {{$currentTime}} {{$timestamp}} {{now.datetime}} {{later.result}}",
+                "include_node_id",
+                false)
+            .chain("now", "later", "log");
+    RunResult r =
+        WorkflowEngine.builder()
+            .clock(clock)
+            .workRoot(work)
+            .build()
+            .run(wf.parse(), RunOptions.DEFAULTS.withWorkingDirectory(work), listener, null);
+    assertThat(r.status()).as(r.errorMessage()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(listener.messages())
+        .containsExactly("2026-03-04 05:06:07 1772600767 04/03/2026 05:06 2026-03-06T05:06:07Z");
+  }
+
+  @Test
   void on_error_runs_the_handler_and_the_finally_branch() throws Exception {
     TestWorkflow wf =
         TestWorkflow.create()

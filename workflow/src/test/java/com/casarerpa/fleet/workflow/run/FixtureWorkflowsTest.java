@@ -89,6 +89,28 @@ class FixtureWorkflowsTest {
   }
 
   @Test
+  void one_engine_runs_one_definition_on_many_threads_at_once() throws Exception {
+    WorkflowEngine engine = WorkflowEngine.builder().workRoot(work).build();
+    var wf = Fixtures.load("batch_1_5_control_flow.json");
+    try (var threads = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+      var runs = new java.util.ArrayList<java.util.concurrent.Future<RunResult>>();
+      for (int i = 0; i < 64; i++) {
+        runs.add(
+            threads.submit(
+                () -> engine.run(wf, RunOptions.DEFAULTS.withWorkingDirectory(work), null, null)));
+      }
+      for (var run : runs) {
+        RunResult r = run.get();
+        assertThat(r.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(r.variables())
+            .containsEntry("counter", 3.0)
+            .containsEntry("switch_val", "option_b");
+        assertThat(r.executedNodes()).isEqualTo(38);
+      }
+    }
+  }
+
+  @Test
   void batch_1_5_takes_every_intended_branch() throws Exception {
     run("batch_1_5_control_flow.json");
     assertThat(listener.messages())

@@ -115,6 +115,26 @@ class HttpNodesTest {
   }
 
   @Test
+  void download_file_saves_the_body_inside_the_job_folder() throws Exception {
+    server.enqueue(new MockResponse.Builder().body("report,1\n").build());
+    RunResult r =
+        run(
+            TestWorkflow.create()
+                .node(
+                    "dl",
+                    "HttpSuperNode",
+                    "action",
+                    "Download File",
+                    "url",
+                    server.url("/report.csv").toString(),
+                    "save_path",
+                    "downloads/report.csv"));
+    assertThat(r.status()).as(r.errorMessage()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(java.nio.file.Files.readString(work.resolve("downloads/report.csv")))
+        .isEqualTo("report,1\n");
+  }
+
+  @Test
   void a_404_fails_the_node_naming_the_status() throws Exception {
     server.enqueue(new MockResponse.Builder().code(404).build());
     RunResult r =
