@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -76,7 +77,7 @@ record Broadcast(
         envelope.put("type", "broadcast");
         envelope.put("event", push.event());
         envelope.set("payload", json.readTree(push.bytes()));
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         envelope = null;
       }
     }

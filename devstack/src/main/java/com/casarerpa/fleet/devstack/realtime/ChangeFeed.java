@@ -3,6 +3,7 @@ package com.casarerpa.fleet.devstack.realtime;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -12,6 +13,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -143,7 +145,7 @@ final class ChangeFeed implements AutoCloseable {
     schema = schema == null ? "public" : schema;
     table = table == null ? "*" : table;
     String event = text(spec, "event");
-    event = event == null ? "*" : event.toUpperCase(java.util.Locale.ROOT);
+    event = event == null ? "*" : event.toUpperCase(Locale.ROOT);
     if (!Set.of("INSERT", "UPDATE", "DELETE").contains(event)) {
       event = "*";
     }
@@ -275,7 +277,7 @@ final class ChangeFeed implements AutoCloseable {
     }
     try {
       return json.readTree(text);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return null;
     }
   }

@@ -8,6 +8,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +34,7 @@ final class DatabaseBroadcasts {
   private final ObjectMapper json;
   private static final int REMEMBERED = 10_000;
   private long lastDelivered;
-  private final java.util.Set<Long> recent = new java.util.LinkedHashSet<>();
+  private final Set<Long> recent = new LinkedHashSet<>();
 
   DatabaseBroadcasts(DataSource db, RealtimeHub hub, ObjectMapper json) {
     this.db = db;
@@ -50,7 +54,7 @@ final class DatabaseBroadcasts {
 
   /** Delivers messages stored while the listener was disconnected. */
   void catchUp() {
-    java.util.List<Long> missed = new java.util.ArrayList<>();
+    List<Long> missed = new ArrayList<>();
     try (Connection c = db.getConnection();
         PreparedStatement s =
             c.prepareStatement(

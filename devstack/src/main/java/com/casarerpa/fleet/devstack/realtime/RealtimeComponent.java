@@ -5,6 +5,9 @@ import com.casarerpa.fleet.devstack.StackContext;
 import com.casarerpa.fleet.devstack.gateway.ApiGateway;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.JavalinConfig;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -61,12 +64,12 @@ public final class RealtimeComponent implements StackComponent {
     this.notifications =
         new DatabaseNotifications(
             context.database().superuserDataSource(),
-            java.util.Map.of(
+            Map.of(
                 DatabaseBroadcasts.NOTIFY_CHANNEL,
                 databaseBroadcasts::deliver,
                 CaptureSchema.NOTIFY_CHANNEL,
                 id -> changes.wake()),
-            java.util.List.of(changes::wake, databaseBroadcasts::catchUp));
+            List.of(changes::wake, databaseBroadcasts::catchUp));
     ApiKeys keys = new ApiKeys(context.anonKey(), context.serviceRoleKey());
     this.sockets =
         new SocketEndpoint(hub, new ChannelRouter(hub, json, policy, changes), json, keys);
@@ -90,7 +93,7 @@ public final class RealtimeComponent implements StackComponent {
     try {
       changes.start();
       databaseBroadcasts.init();
-    } catch (java.sql.SQLException e) {
+    } catch (SQLException e) {
       throw new IllegalStateException(
           "cannot start Realtime's database side (capture schema, realtime.messages): "
               + e.getMessage(),

@@ -1,7 +1,9 @@
 package com.casarerpa.fleet.devstack.realtime;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -96,7 +98,7 @@ public record RealtimeSettings(
 
   /** The defaults with every {@code devstack.realtime.<name>} system property applied. */
   public static RealtimeSettings fromSystemProperties() {
-    Map<String, String> props = new java.util.HashMap<>();
+    Map<String, String> props = new HashMap<>();
     System.getProperties()
         .stringPropertyNames()
         .forEach(
@@ -140,8 +142,8 @@ public record RealtimeSettings(
         duration(get, "no-channel-timeout", d.noChannelTimeout));
   }
 
-  private static final java.util.Set<String> KNOWN =
-      java.util.Set.of(
+  private static final Set<String> KNOWN =
+      Set.of(
           "idle-timeout",
           "max-channels-per-client",
           "max-joins-per-second",

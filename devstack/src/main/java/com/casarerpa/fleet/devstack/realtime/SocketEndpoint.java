@@ -9,6 +9,8 @@ import io.javalin.websocket.WsConnectContext;
 import io.javalin.websocket.WsContext;
 import io.javalin.websocket.WsErrorContext;
 import io.javalin.websocket.WsMessageContext;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -80,14 +82,14 @@ final class SocketEndpoint {
     }
     byte[] body =
         ("{\"error\":" + json.getNodeFactory().textNode(message) + "}")
-            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            .getBytes(StandardCharsets.UTF_8);
     try {
       ctx.res().setStatus(status);
       ctx.res().setContentType("application/json");
       ctx.res().setContentLength(body.length);
       ctx.res().getOutputStream().write(body);
       ctx.res().flushBuffer();
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       log.debug("writing the upgrade refusal failed: {}", e.toString());
     }
     throw new UpgradeRefusedException(status, message);
