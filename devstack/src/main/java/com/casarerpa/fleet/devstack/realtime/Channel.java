@@ -144,6 +144,13 @@ final class Channel {
     push("system", payload);
   }
 
+  /** {@code phx_error} for this join (the channel failed; clients rejoin). */
+  void pushError() {
+    socket.send(
+        new PhoenixMessage(
+            joinRef, joinRef, topic, "phx_error", JsonNodeFactory.instance.objectNode(), null));
+  }
+
   /** {@code phx_close} for this join: ref and join_ref are the join ref. */
   void pushClose() {
     socket.send(

@@ -157,12 +157,21 @@ final class SocketEndpoint {
     }
   }
 
+  /**
+   * Hands {@code message} to the router. An unexpected failure ends the message's channel with
+   * {@code phx_error}, as a crashed Phoenix channel does (the client rejoins); the socket stays.
+   */
   private void route(ClientSocket socket, PhoenixMessage message) {
     try {
       router.handle(socket, message);
     } catch (RuntimeException e) {
       log.warn(
           "socket {}: handling {} on {} failed", socket.id(), message.event(), message.topic(), e);
+      Channel channel = socket.channel(message.topic());
+      if (channel != null) {
+        channel.pushError();
+        hub.closeChannel(channel, false);
+      }
     }
   }
 
