@@ -67,6 +67,17 @@ record Broadcast(
     return new Broadcast(topic, privateTopic, envelope, user, bytes.length);
   }
 
+  /** A replayed stored message: a user broadcast with {@code meta: {id, replayed: true}}. */
+  static Broadcast replayed(
+      ObjectMapper json, String topic, String event, JsonNode payload, String messageId) {
+    Broadcast b = user(json, topic, true, event, payload, messageId, true);
+    ((ObjectNode) b.envelope().get("meta")).put("replayed", true);
+    String metadata =
+        "{\"replayed\":true,\"id\":" + json.getNodeFactory().textNode(messageId) + "}";
+    UserForm user = new UserForm(event, true, b.user().payload(), metadata);
+    return new Broadcast(topic, true, b.envelope(), user, b.payloadSize());
+  }
+
   /** A vsn 2.0.0 binary push (kind 3). */
   static Broadcast fromBinaryPush(
       ObjectMapper json, String topic, boolean privateTopic, PhoenixMessage.UserPayload push) {

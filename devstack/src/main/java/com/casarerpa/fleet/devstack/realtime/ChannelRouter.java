@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -22,12 +23,19 @@ final class ChannelRouter {
   private final ObjectMapper json;
   private final ChannelPolicy policy;
   private final ChangeFeed changes;
+  private final BroadcastReplay replay;
 
-  ChannelRouter(RealtimeHub hub, ObjectMapper json, ChannelPolicy policy, ChangeFeed changes) {
+  ChannelRouter(
+      RealtimeHub hub,
+      ObjectMapper json,
+      ChannelPolicy policy,
+      ChangeFeed changes,
+      BroadcastReplay replay) {
     this.hub = hub;
     this.json = json;
     this.policy = policy;
     this.changes = changes;
+    this.replay = replay;
   }
 
   void handle(ClientSocket socket, PhoenixMessage message) {
@@ -41,7 +49,7 @@ final class ChannelRouter {
     }
     Channel channel = socket.channel(message.topic());
     switch (message.event()) {
-      case "phx_join" -> new Join(socket, message, hub, json, policy, changes).run();
+      case "phx_join" -> new Join(socket, message, hub, json, policy, changes, replay).run();
       case "phx_leave" -> leave(socket, channel, message);
       default -> {
         if (channel == null) {
@@ -184,7 +192,8 @@ final class ChannelRouter {
       RealtimeHub hub,
       ObjectMapper json,
       ChannelPolicy policy,
-      ChangeFeed changes) {
+      ChangeFeed changes,
+      BroadcastReplay replay) {
 
     void run() {
       String topic = message.topic();
@@ -228,6 +237,28 @@ final class ChannelRouter {
                 + subtopic);
         return;
       }
+      BroadcastReplay.Request replayRequest = null;
+      if (config.replay() != null) {
+        if (!config.privateChannel()) {
+          refuse("UnableToReplayMessages: Replay is not allowed for public channels");
+          return;
+        }
+        replayRequest = BroadcastReplay.Request.parse(config.replay());
+        if (replayRequest == null) {
+          refuse("UnableToReplayMessages: Replay params are not valid");
+          return;
+        }
+      }
+      List<Broadcast> replayed = List.of();
+      if (replayRequest != null) {
+        try {
+          replayed = replay.messages(topic, replayRequest);
+        } catch (SQLException e) {
+          log.warn("replay on {} failed: {}", topic, e.getMessage());
+          refuse("UnableToReplayMessages: Realtime was unable to replay messages");
+          return;
+        }
+      }
       Channel channel = new Channel(socket, topic, message.joinRef(), config, token);
       hub.addChannel(channel);
       ArrayNode specs = json.createArrayNode();
@@ -243,6 +274,7 @@ final class ChannelRouter {
       if (channel.presenceEnabled()) {
         channel.push("presence_state", hub.presenceState(channel));
       }
+      replayed.forEach(b -> socket.send(socket.serializer().encode(b)));
       hub.scheduleTokenCheck(channel);
       if (!config.postgresChanges().isEmpty()) {
         changes.subscribe(channel, config.postgresChanges(), ids);

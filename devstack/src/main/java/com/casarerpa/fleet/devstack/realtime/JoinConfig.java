@@ -18,6 +18,7 @@ import java.util.UUID;
  * @param postgresChanges the requested postgres_changes specs, as sent (null entries dropped)
  * @param accessToken the channel token from {@code user_token}/{@code access_token}, unless it
  *     starts with {@code sb_}; null means "use the socket's token"
+ * @param replay {@code config.broadcast.replay} as sent, or null
  */
 record JoinConfig(
     boolean broadcastSelf,
@@ -26,7 +27,8 @@ record JoinConfig(
     String presenceKey,
     boolean privateChannel,
     List<ObjectNode> postgresChanges,
-    String accessToken) {
+    String accessToken,
+    JsonNode replay) {
 
   static JoinConfig parse(JsonNode payload) {
     JsonNode config = payload == null ? null : payload.get("config");
@@ -50,7 +52,8 @@ record JoinConfig(
         key == null || key.isEmpty() ? UUID.randomUUID().toString() : key,
         bool(field(config, "private")),
         List.copyOf(changes),
-        token(payload));
+        token(payload),
+        field(broadcast, "replay"));
   }
 
   /** The channel token in a join or {@code access_token} payload, or null. */

@@ -72,7 +72,12 @@ public final class RealtimeComponent implements StackComponent {
             List.of(changes::wake, databaseBroadcasts::catchUp));
     ApiKeys keys = new ApiKeys(context.anonKey(), context.serviceRoleKey());
     this.sockets =
-        new SocketEndpoint(hub, new ChannelRouter(hub, json, policy, changes), json, keys);
+        new SocketEndpoint(
+            hub,
+            new ChannelRouter(
+                hub, json, policy, changes, new BroadcastReplay(context.adminPool(), json)),
+            json,
+            keys);
     ApiGateway gateway =
         new ApiGateway(context.jwt(), context.clock(), context.anonKey(), context.serviceRoleKey());
     this.broadcasts = new BroadcastEndpoint(hub, policy, json, gateway, keys);

@@ -148,4 +148,40 @@ class RealtimePrivateChannelTest {
           .isTrue();
     }
   }
+
+  @Test
+  void a_private_join_may_replay_stored_broadcasts_and_a_public_one_may_not() throws Exception {
+    long since = System.currentTimeMillis() - 60_000;
+    try (Connection c = stack.context().adminPool().getConnection();
+        Statement st = c.createStatement()) {
+      for (int n = 1; n <= 3; n++) {
+        st.execute("SELECT realtime.send('{\"n\":" + n + "}'::jsonb, 'note', 'room-erin', true)");
+      }
+    }
+    try (RecordingSocket s = connect()) {
+      ObjectNode payload = privateConfig(userToken("erin"), false);
+      ((ObjectNode) payload.at("/config/broadcast"))
+          .putObject("replay")
+          .put("since", since)
+          .put("limit", 2);
+      s.join("realtime:room-erin", payload);
+      JsonNode first = s.awaitEvent("realtime:room-erin", "broadcast");
+      JsonNode second = s.awaitEvent("realtime:room-erin", "broadcast");
+      assertThat(first.at("/payload/payload/n").asInt())
+          .as("the newest two, oldest first")
+          .isEqualTo(2);
+      assertThat(second.at("/payload/payload/n").asInt()).isEqualTo(3);
+      assertThat(first.at("/payload/meta/replayed").asBoolean()).isTrue();
+      assertThat(first.at("/payload/meta/id").asText()).isNotEmpty();
+
+      ObjectNode publicReplay = RealtimeProtocolTest.config(false, false, null);
+      ((ObjectNode) publicReplay.at("/config/broadcast")).putObject("replay").put("since", since);
+      String ref = s.send("realtime:room-erin-public", "phx_join", publicReplay, null);
+      assertThat(
+              s.awaitReply("realtime:room-erin-public", ref)
+                  .at("/payload/response/reason")
+                  .asText())
+          .isEqualTo("UnableToReplayMessages: Replay is not allowed for public channels");
+    }
+  }
 }
