@@ -254,7 +254,15 @@ test('keys: a bad or missing key cannot connect or broadcast; an expired user to
     body: JSON.stringify({ messages: [{ topic: 'x', event: 'e', payload: {} }] }),
   });
   assert.equal(noKey.status, 401);
-  assert.deepEqual(await noKey.json(), { message: 'Unauthorized' });
+  assert.equal((await noKey.json()).message, 'No API key found in request');
+
+  const badToken = await fetch(`${url}/realtime/v1/api/broadcast`, {
+    method: 'POST',
+    headers: { apikey: anonKey, Authorization: 'Bearer not-a-jwt', 'Content-Type': 'application/json' },
+    body: JSON.stringify({ messages: [{ topic: 'x', event: 'e', payload: {} }] }),
+  });
+  assert.equal(badToken.status, 401);
+  assert.deepEqual(await badToken.json(), { message: 'Unauthorized' });
 
   const expired = client();
   expired.realtime.setAuth(userToken('late', -30));

@@ -149,5 +149,6 @@ public final class LocalStack implements AutoCloseable {
     apiPool.close();
     adminPool.close();
     context.database().close();
+    log.info("local stack stopped");
   }
 }

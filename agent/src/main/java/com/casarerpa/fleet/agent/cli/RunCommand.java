@@ -19,9 +19,13 @@ import sun.misc.Signal;
  */
 @Command(
     name = "run",
+    mixinStandardHelpOptions = true,
     description = {
-      "Run the robot agent until stopped. Signals: the first SIGTERM/SIGINT drains running jobs",
-      "(ROBOT_SHUTDOWN_BUDGET) and releases the rest; a second stops them at once; a third exits."
+      "Run the robot agent until stopped (what the service manager runs).",
+      "",
+      "Signals: the first SIGTERM/SIGINT stops claiming, lets running jobs finish within",
+      "ROBOT_SHUTDOWN_BUDGET and releases the rest; a second stops running jobs at once;",
+      "a third exits immediately."
     })
 final class RunCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(RunCommand.class);

@@ -214,5 +214,13 @@ public final class FunctionsComponent implements StackComponent {
       }
     }
     running.clear();
+    try (var files = Files.list(workDir)) {
+      for (Path file : files.toList()) {
+        Files.deleteIfExists(file);
+      }
+      Files.deleteIfExists(workDir);
+    } catch (IOException e) {
+      log.warn("could not remove {}: {}", workDir, e.toString());
+    }
   }
 }

@@ -6,6 +6,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Types;
+import java.util.Map;
+import java.util.function.Function;
 import javax.sql.DataSource;
 
 /**
@@ -30,10 +32,18 @@ final class RequestTransaction {
 
   private final DataSource pool;
   private final String searchPath;
+  private final Function<String, Map<String, String>> roleSettings;
 
-  RequestTransaction(DataSource pool, String searchPath) {
+  /**
+   * @param pool connections as {@code authenticator}
+   * @param searchPath the search path every request runs with
+   * @param roleSettings the settings attached to a role, applied after switching to it
+   */
+  RequestTransaction(
+      DataSource pool, String searchPath, Function<String, Map<String, String>> roleSettings) {
     this.pool = pool;
     this.searchPath = searchPath;
+    this.roleSettings = roleSettings;
   }
 
   <T> T run(RestRequest request, String claimsJson, boolean readOnly, Work<T> work) {
@@ -41,16 +51,7 @@ final class RequestTransaction {
       c.setAutoCommit(false);
       c.setReadOnly(readOnly);
       try {
-        try (PreparedStatement s = c.prepareStatement(SET_CONFIG)) {
-          s.setString(1, searchPath);
-          s.setString(2, request.caller().role());
-          s.setString(3, claimsJson);
-          s.setString(4, request.method());
-          s.setString(5, request.path());
-          s.setString(6, request.headersJson());
-          s.setString(7, request.cookiesJson());
-          s.execute();
-        }
+        setConfig(c, request, claimsJson);
         T result = work.run(c);
         c.commit();
         return result;
@@ -63,6 +64,30 @@ final class RequestTransaction {
           504, "PGRST003", "Timed out acquiring connection from connection pool.", null, null);
     } catch (SQLException e) {
       throw PgErrors.toApiError(e, request.caller().isAnonymous());
+    }
+  }
+
+  /** One statement: search path, role, request GUCs, then the role's own settings. */
+  private void setConfig(Connection c, RestRequest request, String claimsJson) throws SQLException {
+    Map<String, String> settings = roleSettings.apply(request.caller().role());
+    StringBuilder sql = new StringBuilder(SET_CONFIG);
+    for (int i = 0; i < settings.size(); i++) {
+      sql.append(", set_config(?, ?, true)");
+    }
+    try (PreparedStatement s = c.prepareStatement(sql.toString())) {
+      s.setString(1, searchPath);
+      s.setString(2, request.caller().role());
+      s.setString(3, claimsJson);
+      s.setString(4, request.method());
+      s.setString(5, request.path());
+      s.setString(6, request.headersJson());
+      s.setString(7, request.cookiesJson());
+      int i = 8;
+      for (var setting : settings.entrySet()) {
+        s.setString(i++, setting.getKey());
+        s.setString(i++, setting.getValue());
+      }
+      s.execute();
     }
   }
 

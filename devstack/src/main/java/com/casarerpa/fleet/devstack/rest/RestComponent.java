@@ -55,7 +55,8 @@ public final class RestComponent implements StackComponent {
     this.json = context.json();
     this.cache = new SchemaCache(context.adminPool(), SCHEMA);
     this.listener = new SchemaReloadListener(context.database().superuserDataSource(), cache);
-    RequestTransaction transaction = new RequestTransaction(context.apiPool(), SEARCH_PATH);
+    RequestTransaction transaction =
+        new RequestTransaction(context.apiPool(), SEARCH_PATH, cache::roleSettings);
     RequestBodies bodies = new RequestBodies();
     CatalogCastTypes casts = new CatalogCastTypes(context.adminPool());
     this.tables = new TableEndpoint(cache, transaction, bodies, casts, MAX_ROWS);
@@ -68,6 +69,8 @@ public final class RestComponent implements StackComponent {
       config.routes.addHttpHandler(method, PREFIX + "/rpc/{name}", ctx -> serve(ctx, true));
       config.routes.addHttpHandler(method, PREFIX + "/{name}", ctx -> serve(ctx, false));
     }
+    config.routes.get(PREFIX + "/", this::root);
+    config.routes.get(PREFIX, this::root);
   }
 
   @Override
@@ -82,15 +85,13 @@ public final class RestComponent implements StackComponent {
   }
 
   private void serve(Context ctx, boolean isRpc) {
+    ctx.header("Access-Control-Allow-Origin", "*");
+    if (ctx.method() == HandlerType.OPTIONS) {
+      preflight(ctx, isRpc);
+      return;
+    }
     try {
       Caller caller = gateway.authenticate(ctx);
-      if (ctx.method() == HandlerType.OPTIONS) {
-        ctx.status(200)
-            .header(
-                "Allow",
-                isRpc ? "OPTIONS,GET,HEAD,POST" : "OPTIONS,GET,HEAD,POST,PUT,PATCH,DELETE");
-        return;
-      }
       checkProfile(ctx);
       String name = ctx.pathParam("name");
       RestRequest request = decode(ctx, caller, (isRpc ? "/rpc/" : "/") + name);
@@ -108,6 +109,47 @@ public final class RestComponent implements StackComponent {
           ctx,
           new ApiError(500, "PGRSTX00", "Internal error in the local stack", e.toString(), null));
     }
+  }
+
+  /**
+   * CORS preflight and {@code OPTIONS}: answered without an API key, as Supabase's gateway does.
+   */
+  private static void preflight(Context ctx, boolean isRpc) {
+    String allow = isRpc ? "OPTIONS,GET,HEAD,POST" : "OPTIONS,GET,HEAD,POST,PUT,PATCH,DELETE";
+    ctx.status(200)
+        .header("Allow", allow)
+        .header("Access-Control-Allow-Methods", allow)
+        .header(
+            "Access-Control-Allow-Headers",
+            "authorization, x-client-info, apikey, content-type, prefer, range, accept,"
+                + " accept-profile, content-profile, x-robot-api-key")
+        .header("Access-Control-Expose-Headers", "Content-Range, Content-Location, Location");
+  }
+
+  /**
+   * {@code GET /rest/v1/}: a minimal OpenAPI 2.0 document naming the exposed tables, views and
+   * functions (PostgREST serves a full one; clients use it to probe that the API answers).
+   */
+  private void root(Context ctx) throws JsonProcessingException {
+    try {
+      gateway.authenticate(ctx);
+    } catch (GatewayRejection rejection) {
+      ApiGateway.respond(ctx, rejection, json);
+      return;
+    }
+    Map<String, Object> paths = new java.util.TreeMap<>();
+    paths.put("/", Map.of());
+    cache.relationNames().forEach(name -> paths.put("/" + name, Map.of()));
+    cache.functionNames().forEach(name -> paths.put("/rpc/" + name, Map.of()));
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("swagger", "2.0");
+    doc.put(
+        "info", Map.of("title", "CasareRPA local stack (PostgREST-compatible)", "version", "14"));
+    doc.put("basePath", "/");
+    doc.put("paths", paths);
+    ctx.status(200)
+        .contentType("application/openapi+json; charset=utf-8")
+        .result(json.writeValueAsString(doc));
   }
 
   private static void checkProfile(Context ctx) {
@@ -155,7 +197,7 @@ public final class RestComponent implements StackComponent {
   private static void write(Context ctx, RestResponse response) {
     ctx.status(response.status());
     response.headers().forEach(ctx::header);
-    if (response.body() != null) {
+    if (response.body() != null && ctx.method() != HandlerType.HEAD) {
       ctx.contentType(response.contentType()).result(response.body());
     }
   }

@@ -23,12 +23,14 @@ import javax.sql.DataSource;
  */
 final class SchemaCache {
   private record Snapshot(
-      Map<String, Relation> relations, Map<String, List<RpcFunction>> functions) {}
+      Map<String, Relation> relations,
+      Map<String, List<RpcFunction>> functions,
+      Map<String, Map<String, String>> roleSettings) {}
 
   private final DataSource catalog;
   private final String schema;
   private final Object reloadLock = new Object();
-  private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of());
+  private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of(), Map.of());
   private volatile long generation;
 
   SchemaCache(DataSource catalog, String schema) {
@@ -66,6 +68,19 @@ final class SchemaCache {
     return snapshot.relations().getOrDefault(stale.name(), stale);
   }
 
+  /**
+   * Settings attached to {@code role} ({@code ALTER ROLE anon SET statement_timeout = '3s'}), which
+   * PostgREST applies per request because {@code SET ROLE} does not.
+   */
+  Map<String, String> roleSettings(String role) {
+    return snapshot.roleSettings().getOrDefault(role, Map.of());
+  }
+
+  /** Names of every known function. */
+  java.util.Set<String> functionNames() {
+    return snapshot.functions().keySet();
+  }
+
   /** Names of every known relation (for "perhaps you meant" hints). */
   java.util.Set<String> relationNames() {
     return snapshot.relations().keySet();
@@ -91,7 +106,7 @@ final class SchemaCache {
     try (Connection c = catalog.getConnection()) {
       Map<String, Relation> relations = loadRelations(c);
       Map<String, List<RpcFunction>> functions = new CatalogFunctions(c, schema).load();
-      snapshot = new Snapshot(Map.copyOf(relations), Map.copyOf(functions));
+      snapshot = new Snapshot(Map.copyOf(relations), Map.copyOf(functions), loadRoleSettings(c));
       generation++;
     } catch (SQLException e) {
       throw new ApiError(
@@ -155,6 +170,38 @@ final class SchemaCache {
                     java.util.Collections.unmodifiableMap(cols),
                     List.copyOf(keys.getOrDefault(name, List.of())))));
     return relations;
+  }
+
+  private static Map<String, Map<String, String>> loadRoleSettings(Connection c)
+      throws SQLException {
+    Map<String, Map<String, String>> settings = new HashMap<>();
+    try (PreparedStatement s =
+            c.prepareStatement(
+                """
+                SELECT r.rolname, cfg
+                FROM pg_db_role_setting s
+                JOIN pg_roles r ON r.oid = s.setrole
+                CROSS JOIN LATERAL unnest(s.setconfig) AS cfg
+                WHERE s.setdatabase IN (0, (SELECT oid FROM pg_database
+                                            WHERE datname = current_database()))
+                  AND (split_part(cfg, '=', 1) LIKE '%.%'
+                       OR EXISTS (SELECT 1 FROM pg_settings p
+                                  WHERE p.name = split_part(cfg, '=', 1) AND p.context = 'user'))
+                ORDER BY s.setdatabase
+                """);
+        ResultSet rs = s.executeQuery()) {
+      while (rs.next()) {
+        String setting = rs.getString(2);
+        int eq = setting.indexOf('=');
+        if (eq > 0) {
+          settings
+              .computeIfAbsent(rs.getString(1), k -> new LinkedHashMap<>())
+              .put(setting.substring(0, eq), setting.substring(eq + 1));
+        }
+      }
+    }
+    settings.replaceAll((k, v) -> Map.copyOf(v));
+    return Map.copyOf(settings);
   }
 
   static List<String> strings(Array array) throws SQLException {

@@ -39,6 +39,8 @@ class RestRobustnessTest {
             CREATE TABLE public.robust (id int PRIMARY KEY, name text);
             GRANT SELECT, INSERT, UPDATE, DELETE ON public.robust TO anon, service_role;
             INSERT INTO public.robust VALUES (1, 'one'), (2, 'two');
+            CREATE FUNCTION public.robust_timeout() RETURNS text
+            LANGUAGE sql STABLE AS $$ SELECT current_setting('statement_timeout') $$;
             """);
   }
 
@@ -59,7 +61,10 @@ class RestRobustnessTest {
                 body == null
                     ? HttpRequest.BodyPublishers.noBody()
                     : HttpRequest.BodyPublishers.ofString(body));
-    b.header("apikey", DemoKeys.SERVICE_ROLE_KEY).header("Content-Type", "application/json");
+    b.header("apikey", headers.getOrDefault("apikey", DemoKeys.SERVICE_ROLE_KEY))
+        .header("Content-Type", "application/json");
+    headers = new java.util.HashMap<>(headers);
+    headers.remove("apikey");
     headers.forEach(b::header);
     return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
@@ -162,6 +167,42 @@ class RestRobustnessTest {
     assertError(
         send("GET", "/rest/v1/robust", null, Map.of("Accept-Profile", "auth")), 406, "PGRST106");
     assertError(send("PATCH", "/rest/v1/rpc/robust_missing", "{}", Map.of()), 405, "PGRST101");
+  }
+
+  @Test
+  void role_settings_such_as_the_anon_statement_timeout_apply_per_request() throws Exception {
+    HttpResponse<String> anon =
+        send("POST", "/rest/v1/rpc/robust_timeout", "{}", Map.of("apikey", DemoKeys.ANON_KEY));
+    assertThat(anon.body()).isEqualTo("\"3s\"");
+    HttpResponse<String> service = send("POST", "/rest/v1/rpc/robust_timeout", "{}", Map.of());
+    assertThat(service.body()).isEqualTo("\"0\"");
+  }
+
+  @Test
+  void the_api_root_answers_with_the_exposed_paths_behind_the_gateway() throws Exception {
+    HttpResponse<String> root = get("/rest/v1/");
+    assertThat(root.statusCode()).isEqualTo(200);
+    JsonNode paths = JSON.readTree(root.body()).path("paths");
+    assertThat(paths.has("/robust")).isTrue();
+    assertThat(paths.has("/rpc/robust_timeout")).isTrue();
+    HttpResponse<String> keyless =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(stack.url() + "/rest/v1/")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(keyless.statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void a_cors_preflight_needs_no_api_key() throws Exception {
+    HttpResponse<String> preflight =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(stack.url() + "/rest/v1/robust"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(preflight.statusCode()).isEqualTo(200);
+    assertThat(preflight.headers().firstValue("Access-Control-Allow-Headers").orElseThrow())
+        .contains("apikey");
   }
 
   @Test
