@@ -274,3 +274,26 @@ BEGIN
   RETURN jsonb_build_object('ran', NOT coalesce((v_result ->> 'skipped')::boolean, false)) || v_result;
 END
 $$;
+
+-- Deleting a robot that still holds jobs hands them back first (as a retry, or failed when no
+-- retry is left), so no job is left claimed by nobody.
+CREATE OR REPLACE FUNCTION public.robots_recover_jobs_before_delete() RETURNS trigger
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+  v_job_id uuid;
+BEGIN
+  FOR v_job_id IN
+    SELECT j.job_id FROM public.jobs j
+     WHERE j.robot_uuid = OLD.robot_id AND j.status IN ('claimed', 'running')
+       FOR UPDATE
+  LOOP
+    PERFORM public.retry_or_fail_job(v_job_id, format('robot %s was deleted', OLD.robot_id),
+                                     jsonb_build_object('reason', 'robot_deleted', 'robot_id', OLD.robot_id));
+  END LOOP;
+  RETURN OLD;
+END
+$$;
+REVOKE ALL ON FUNCTION public.robots_recover_jobs_before_delete() FROM PUBLIC, anon, authenticated;
+CREATE OR REPLACE TRIGGER trg_robots_recover_jobs_before_delete
+  BEFORE DELETE ON public.robots
+  FOR EACH ROW EXECUTE FUNCTION public.robots_recover_jobs_before_delete();

@@ -11,8 +11,9 @@
 --                                  so a failing send is logged as a warning and never fails the write.
 --   pg_cron (when installed)       casare-fleet-maintenance every 10 s (every minute on pg_cron
 --                                  versions without second schedules); casare-robot-logs-retention
---                                  daily at 02:17 UTC. Without pg_cron the robots run maintenance
---                                  through robot_fleet_maintenance().
+--                                  daily at 02:17 UTC; casare-cron-history-cleanup keeps one day of
+--                                  their cron.job_run_details. Without pg_cron the robots run
+--                                  maintenance through robot_fleet_maintenance().
 
 DO $$
 DECLARE
@@ -77,6 +78,12 @@ BEGIN
     END;
     PERFORM cron.schedule('casare-robot-logs-retention', '17 2 * * *',
                           'SELECT count(*) FROM public.drop_old_robot_logs_partitions()');
+    -- a run every 10 s leaves 8,640 rows a day in pg_cron's own history: keep one day of ours
+    IF to_regclass('cron.job_run_details') IS NOT NULL THEN
+      PERFORM cron.schedule('casare-cron-history-cleanup', '23 3 * * *',
+        $cmd$DELETE FROM cron.job_run_details WHERE end_time < now() - interval '1 day'
+               AND jobid IN (SELECT jobid FROM cron.job WHERE jobname LIKE 'casare-%')$cmd$);
+    END IF;
   END IF;
 END
 $$;

@@ -90,6 +90,18 @@ class FleetMaintenanceTest {
   }
 
   @Test
+  void deleting_a_robot_hands_its_live_jobs_back_to_the_queue() throws Exception {
+    Fleet fleet = new Fleet(db);
+    TestRobot robot = fleet.robot();
+    UUID jobId = fleet.enqueue(fleet.workflow());
+    robot.start(robot.claimOne());
+    assertThat(fleet.operator.execute("DELETE FROM robots WHERE robot_id = ?", robot.id))
+        .isEqualTo(1);
+    assertThat(fleet.jobStatus(jobId)).isEqualTo("queued");
+    assertThat(fleet.job(jobId, "error_details->>'reason'")).isEqualTo("robot_deleted");
+  }
+
+  @Test
   void a_silent_robot_goes_offline_and_its_jobs_are_recovered() throws Exception {
     Fleet fleet = new Fleet(db);
     TestRobot silent = fleet.robot();

@@ -224,6 +224,9 @@ class RowLevelSecurityTest {
     assertThat(userT.select("SELECT 1 FROM public.jobs WHERE tenant_id = ?", tenantU.tenant))
         .isEmpty();
     assertThat(userT.select("SELECT * FROM public.robot_stats")).hasSize(2);
+    assertThat(db.postgrest().user(tenantU.tenant).select("SELECT robot_id FROM public.robots"))
+        .extracting(r -> r.get("robot_id"))
+        .containsExactly(robotU.id);
     assertThat(userT.rpc("query_robot_logs", "p_tenant_id", tenantU.tenant, "p_min_level", "TRACE"))
         .isEmpty();
     assertThat(userT.rpc("query_robot_logs", "p_tenant_id", tenantT.tenant, "p_min_level", "TRACE"))
