@@ -167,6 +167,7 @@ class RestRobustnessTest {
     assertError(
         send("GET", "/rest/v1/robust", null, Map.of("Accept-Profile", "auth")), 406, "PGRST106");
     assertError(send("PATCH", "/rest/v1/rpc/robust_missing", "{}", Map.of()), 405, "PGRST101");
+    assertError(get("/rest/v1/robust/1/extra"), 404, "PGRST125");
   }
 
   @Test
