@@ -338,23 +338,27 @@ END
 $$;
 
 -- Takes a live, locked job back: queued again as a retry after the backoff while retries remain
--- (retry_count < max_retries), else failed. Used by fail_job and fleet_maintenance().
+-- (retry_count < max_retries), else failed; cancelled instead when an operator asked to cancel it.
+-- Used by fail_job and fleet_maintenance().
 CREATE OR REPLACE FUNCTION public.retry_or_fail_job(p_job_id uuid, p_error text, p_error_details jsonb)
 RETURNS public.jobs
 LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
   UPDATE public.jobs j
-     SET status = CASE WHEN j.retry_count < j.max_retries THEN 'queued' ELSE 'failed' END,
-         scheduled_time = CASE WHEN j.retry_count < j.max_retries
-                               THEN now() + public.fleet_retry_backoff(j.retry_count) ELSE j.scheduled_time END,
-         retry_count = CASE WHEN j.retry_count < j.max_retries THEN j.retry_count + 1 ELSE j.retry_count END,
-         completed_at = CASE WHEN j.retry_count < j.max_retries THEN NULL ELSE now() END,
-         robot_uuid = CASE WHEN j.retry_count < j.max_retries THEN NULL ELSE j.robot_uuid END,
-         robot_id = CASE WHEN j.retry_count < j.max_retries THEN NULL ELSE j.robot_id END,
-         claim_token = CASE WHEN j.retry_count < j.max_retries THEN NULL ELSE j.claim_token END,
-         started_at = CASE WHEN j.retry_count < j.max_retries THEN NULL ELSE j.started_at END,
+     SET status = CASE WHEN d.cancel THEN 'cancelled' WHEN d.retry THEN 'queued' ELSE 'failed' END,
+         scheduled_time = CASE WHEN d.retry THEN now() + public.fleet_retry_backoff(j.retry_count)
+                               ELSE j.scheduled_time END,
+         retry_count = CASE WHEN d.retry THEN j.retry_count + 1 ELSE j.retry_count END,
+         completed_at = CASE WHEN d.retry THEN NULL ELSE now() END,
+         robot_uuid = CASE WHEN d.retry THEN NULL ELSE j.robot_uuid END,
+         robot_id = CASE WHEN d.retry THEN NULL ELSE j.robot_id END,
+         claim_token = CASE WHEN d.retry THEN NULL ELSE j.claim_token END,
+         started_at = CASE WHEN d.retry THEN NULL ELSE j.started_at END,
          lease_expires_at = NULL,
          error = p_error,
          error_details = p_error_details
+    FROM (SELECT o.cancel_requested_at IS NOT NULL AS cancel,
+                 o.cancel_requested_at IS NULL AND o.retry_count < o.max_retries AS retry
+            FROM public.jobs o WHERE o.job_id = p_job_id) d
    WHERE j.job_id = p_job_id
   RETURNING j.*
 $$;

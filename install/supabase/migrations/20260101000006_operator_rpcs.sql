@@ -139,7 +139,7 @@ $$;
 --   1. running jobs past started_at + timeout_seconds -> timeout
 --   2. robots silent for offline_threshold_seconds -> offline
 --   3. live jobs whose lease expired, or whose robot just went offline -> queued as a retry after
---      the backoff, or failed when no retry is left
+--      the backoff, failed when no retry is left, cancelled when a cancel was requested
 --   4. log partitions kept ahead; partitions older than the retention dropped
 --   5. heartbeat history older than heartbeat_retention_hours deleted
 --   6. refused robot calls since the last run -> one auth_failure audit row
@@ -153,6 +153,7 @@ DECLARE
   v_touched uuid[];
   v_requeued integer := 0;
   v_failed integer := 0;
+  v_cancelled integer := 0;
   v_created integer;
   v_dropped integer;
   v_heartbeats integer;
@@ -205,8 +206,10 @@ BEGIN
                          'robot_id', v_job.robot_uuid));
     IF v_after.status = 'queued' THEN
       v_requeued := v_requeued + 1;
-    ELSE
+    ELSIF v_after.status = 'failed' THEN
       v_failed := v_failed + 1;
+    ELSE
+      v_cancelled := v_cancelled + 1;
     END IF;
     v_touched := v_touched || v_job.robot_uuid;
   END LOOP;
@@ -236,6 +239,7 @@ BEGIN
     'skipped', false,
     'requeued', v_requeued,
     'failed', v_failed,
+    'cancelled', v_cancelled,
     'timed_out', v_timed_out,
     'robots_offline', cardinality(v_offline),
     'partitions_created', v_created,

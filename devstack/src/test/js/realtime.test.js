@@ -44,7 +44,6 @@ const topic = (name) => `${run}-${name}`;
 /** Resolves with the first value for which `check` returns truthy, or rejects after WAIT_MS. */
 function waitFor(what, check) {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), WAIT_MS);
     const poll = setInterval(() => {
       const value = check();
       if (value) {
@@ -53,6 +52,10 @@ function waitFor(what, check) {
         resolve(value);
       }
     }, 20);
+    const timer = setTimeout(() => {
+      clearInterval(poll);
+      reject(new Error(`timed out waiting for ${what}`));
+    }, WAIT_MS);
   });
 }
 
@@ -251,7 +254,15 @@ test('keys: a bad or missing key cannot connect or broadcast; an expired user to
     body: JSON.stringify({ messages: [{ topic: 'x', event: 'e', payload: {} }] }),
   });
   assert.equal(noKey.status, 401);
-  assert.deepEqual(await noKey.json(), { message: 'Unauthorized' });
+  assert.equal((await noKey.json()).message, 'No API key found in request');
+
+  const badToken = await fetch(`${url}/realtime/v1/api/broadcast`, {
+    method: 'POST',
+    headers: { apikey: anonKey, Authorization: 'Bearer not-a-jwt', 'Content-Type': 'application/json' },
+    body: JSON.stringify({ messages: [{ topic: 'x', event: 'e', payload: {} }] }),
+  });
+  assert.equal(badToken.status, 401);
+  assert.deepEqual(await badToken.json(), { message: 'Unauthorized' });
 
   const expired = client();
   expired.realtime.setAuth(userToken('late', -30));

@@ -7,13 +7,16 @@ import com.casarerpa.fleet.agent.internal.Backoff;
 import com.casarerpa.fleet.agent.internal.ExecutorStop;
 import com.casarerpa.fleet.agent.internal.NamedThreads;
 import com.casarerpa.fleet.agent.jobs.WorkflowExecutor;
+import com.casarerpa.fleet.agent.logs.AgentLogAppender;
 import com.casarerpa.fleet.agent.logs.LogLevel;
 import com.casarerpa.fleet.agent.logs.LogPipeline;
 import com.casarerpa.fleet.agent.logs.LogSpool;
 import com.casarerpa.fleet.agent.ops.Health;
 import com.casarerpa.fleet.agent.ops.OpsServer;
 import com.casarerpa.fleet.agent.supabase.BackendUnavailable;
+import com.casarerpa.fleet.agent.supabase.LeaseLost;
 import com.casarerpa.fleet.agent.supabase.RealtimeClient;
+import com.casarerpa.fleet.agent.supabase.RetryPolicy;
 import com.casarerpa.fleet.agent.supabase.RobotKeyRejected;
 import com.casarerpa.fleet.agent.supabase.SupabaseRest;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -22,7 +25,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -71,6 +76,7 @@ public final class Agent {
   private final AtomicInteger stopRequests = new AtomicInteger();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile OpsServer ops;
+  private volatile AgentLogAppender ownLogs;
   private volatile Running running;
   private volatile Thread stopper;
 
@@ -119,6 +125,7 @@ public final class Agent {
     startOps();
     Registration robot = Registration.register(rest, config, AgentVersion.get());
     checkTenant(robot);
+    releaseHeldJobs(robot);
     log.info(
         "registered as robot {} ({}) in environment {}; lease {} s, heartbeat {} s",
         robot.robotId(),
@@ -138,6 +145,11 @@ public final class Agent {
             config, robot, rest, executor, realtime, logs, timers, fleet, clock, metrics, this);
     running.start();
     logs.append(LogLevel.INFO, "robot online: " + robot.name(), null, null, "agent");
+  }
+
+  /** Also ships the agent's own log events (INFO and up) to robot_logs; for the daemon. */
+  public void shipOwnLogs() {
+    ownLogs = AgentLogAppender.attach(logs);
   }
 
   /** Runs until stopped: start, then wait. */
@@ -255,6 +267,10 @@ public final class Agent {
     if (current != null) {
       current.shutdown(atOnce, keyRejected, config.shutdownBudget());
     }
+    AgentLogAppender appender = ownLogs;
+    if (appender != null) {
+      appender.detach();
+    }
     logs.append(LogLevel.INFO, "agent stopped", null, null, "agent");
     logs.stop(Duration.ofSeconds(5));
     OpsServer server = ops;
@@ -291,6 +307,22 @@ public final class Agent {
       return Health.starting();
     }
     return current.health(config.offlineThreshold());
+  }
+
+  /** Jobs a previous run of this robot still holds cannot be resumed: hand them back now. */
+  private void releaseHeldJobs(Registration robot) {
+    for (Registration.HeldJob held : robot.heldJobs()) {
+      Map<String, Object> params = new HashMap<>();
+      params.put("p_job_id", held.jobId().toString());
+      params.put("p_claim_token", held.claimToken().toString());
+      params.put("p_reason", "robot restarted; the previous run was lost");
+      try {
+        rest.rpc("release_job", params, RetryPolicy.STANDARD);
+        log.warn("released job {} left over from a previous run of this robot", held.jobId());
+      } catch (LeaseLost e) {
+        log.debug("job {} from a previous run is no longer ours", held.jobId());
+      }
+    }
   }
 
   private void checkTenant(Registration robot) {

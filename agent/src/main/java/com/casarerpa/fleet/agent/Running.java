@@ -120,9 +120,11 @@ final class Running {
             robot.settings().effectivePoll(config.jobPollInterval()),
             agent::fatal);
     b.progress = new ProgressReporter(rest, b.active, fleet, b.presence::changed, agent::fatal);
-    RealtimeChannel queue = realtime.channel("job-queue", ChannelOptions.BROADCAST);
-    queue.onBroadcast("job_queued", payload -> b.claims.wake());
-    queue.onJoined(b.claims::wake);
+    if (config.wakeups()) {
+      RealtimeChannel queue = realtime.channel("job-queue", ChannelOptions.BROADCAST);
+      queue.onBroadcast("job_queued", payload -> b.claims.wake());
+      queue.onJoined(b.claims::wake);
+    }
     RealtimeChannel own = realtime.channel("robot:" + robot.robotId(), ChannelOptions.BROADCAST);
     own.onBroadcast("cancel_job", payload -> b.heartbeat.beatNow());
     own.onJoined(b.heartbeat::beatNow);

@@ -7,7 +7,10 @@ package com.casarerpa.fleet.workflow;
 public interface RunListener {
   RunListener NONE = new RunListener() {};
 
-  /** Progress: {@code percent} of distinct nodes executed so far, and the node about to run. */
+  /**
+   * Progress: {@code percent} of distinct nodes executed so far and the node about to run; a
+   * completed run ends with {@code (100, null, null)}.
+   */
   default void onProgress(int percent, String nodeId, String nodeType) {}
 
   /** A log line produced by a node (LogNode, errors, warnings). */

@@ -1,6 +1,10 @@
 package com.casarerpa.fleet.workflow;
 
+import com.casarerpa.fleet.workflow.model.JsonValues;
 import com.casarerpa.fleet.workflow.validate.ValidationIssue;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,5 +31,21 @@ public record RunResult(
 
   public boolean succeeded() {
     return status == RunStatus.COMPLETED;
+  }
+
+  /** True when the run never started because the workflow is invalid (retrying cannot help). */
+  public boolean invalidWorkflow() {
+    return issues.stream().anyMatch(ValidationIssue::isError);
+  }
+
+  /**
+   * {@code {"variables": {...}, "node_outputs": {...}}} as JSON safe for storage (non-finite floats
+   * become null): what the agent stores as the job's result.
+   */
+  public JsonNode outputJson() {
+    ObjectNode out = JsonNodeFactory.instance.objectNode();
+    out.set("variables", JsonValues.toSafeJson(variables));
+    out.set("node_outputs", JsonValues.toSafeJson(nodeOutputs));
+    return out;
   }
 }

@@ -22,7 +22,7 @@ import okhttp3.OkHttpClient;
  * RunResult r = engine.run(WorkflowDefinition.parse(json), RunOptions.DEFAULTS, listener, token);
  * }</pre>
  */
-public final class WorkflowEngine {
+public final class WorkflowEngine implements AutoCloseable {
   /** Where job folders are created when the builder is not told. */
   public static final Path DEFAULT_WORK_ROOT =
       Path.of(System.getProperty("java.io.tmpdir"), "casare-workflow");
@@ -32,9 +32,11 @@ public final class WorkflowEngine {
 
   private final NodeRegistry registry;
   private final PlanRunner runner;
+  private final OkHttpClient ownHttp;
 
   private WorkflowEngine(Builder b) {
     this.registry = b.registry;
+    this.ownHttp = b.ownHttp ? b.http : null;
     this.runner =
         new PlanRunner(
             b.registry,
@@ -47,6 +49,19 @@ public final class WorkflowEngine {
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * Releases the HTTP connections and threads of the client the engine created (a client given to
+   * the builder is left alone). Idempotent; runs still in progress keep working but open new
+   * connections.
+   */
+  @Override
+  public void close() {
+    if (ownHttp != null) {
+      ownHttp.connectionPool().evictAll();
+      ownHttp.dispatcher().cancelAll();
+    }
   }
 
   public NodeRegistry registry() {
@@ -88,6 +103,7 @@ public final class WorkflowEngine {
     private Path workRoot = DEFAULT_WORK_ROOT;
     private boolean allowRunCommand;
     private boolean allowFileAccessOutsideWorkFolder;
+    private boolean ownHttp;
 
     /**
      * Node library; default {@link NodeRegistry#standard()} (built-ins + ServiceLoader plugins).
@@ -132,7 +148,13 @@ public final class WorkflowEngine {
         registry = NodeRegistry.standard();
       }
       if (http == null) {
-        http = new OkHttpClient.Builder().connectTimeout(DEFAULT_HTTP_CONNECT_TIMEOUT).build();
+        ownHttp = true;
+        http =
+            new OkHttpClient.Builder()
+                .connectTimeout(DEFAULT_HTTP_CONNECT_TIMEOUT)
+                .readTimeout(Duration.ZERO)
+                .writeTimeout(Duration.ZERO)
+                .build();
       }
       return new WorkflowEngine(this);
     }

@@ -1,6 +1,7 @@
 package com.casarerpa.fleet.agent.cli;
 
 import com.casarerpa.fleet.agent.AgentVersion;
+import com.casarerpa.fleet.workflow.cli.WorkflowCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,7 +17,13 @@ import picocli.CommandLine.Command;
       "Configuration: defaults < config file (--config, default ./agent.env) < environment <",
       "flags. See config/agent.env.example for every setting."
     },
-    subcommands = {DoctorCommand.class, VersionCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {
+      RunCommand.class,
+      DoctorCommand.class,
+      WorkflowCommand.class,
+      VersionCommand.class,
+      CommandLine.HelpCommand.class
+    },
     footer = {
       "",
       "Exit codes of run: 0 stopped on request (jobs finished or released), 1 unexpected error,",

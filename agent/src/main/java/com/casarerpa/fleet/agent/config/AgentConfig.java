@@ -40,7 +40,8 @@ public record AgentConfig(
     int logBatchSize,
     Duration logFlushInterval,
     LogLevel logLevel,
-    boolean fleetMaintenance) {
+    boolean fleetMaintenance,
+    boolean wakeups) {
   public static final int OPS_DISABLED = -1;
 
   public AgentConfig {
@@ -106,7 +107,9 @@ public record AgentConfig(
         + " tenant="
         + (tenantId == null ? "-" : tenantId)
         + " maintenance="
-        + fleetMaintenance;
+        + fleetMaintenance
+        + " wakeups="
+        + wakeups;
   }
 
   @Override

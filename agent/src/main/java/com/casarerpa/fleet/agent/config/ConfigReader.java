@@ -88,7 +88,8 @@ public final class ConfigReader {
             duration(
                 Setting.ROBOT_LOG_FLUSH_INTERVAL, Duration.ofMillis(10), Duration.ofMinutes(1)),
             logLevel(),
-            bool(Setting.ROBOT_FLEET_MAINTENANCE));
+            bool(Setting.ROBOT_FLEET_MAINTENANCE),
+            bool(Setting.ROBOT_WAKEUPS));
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }

@@ -32,7 +32,8 @@ public enum Setting {
   ROBOT_LOG_BATCH_SIZE("200", false, "log lines per append_robot_logs call, 1..1000"),
   ROBOT_LOG_FLUSH_INTERVAL("1s", false, "longest a log line waits before it is shipped"),
   ROBOT_LOG_LEVEL("INFO", false, "lowest level shipped to robot_logs"),
-  ROBOT_FLEET_MAINTENANCE("true", false, "take part in running fleet maintenance");
+  ROBOT_FLEET_MAINTENANCE("true", false, "take part in running fleet maintenance"),
+  ROBOT_WAKEUPS("true", false, "claim at once on job_queued broadcasts; false polls only");
 
   private final String defaultValue;
   private final boolean secret;

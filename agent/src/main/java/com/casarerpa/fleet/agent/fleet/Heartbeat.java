@@ -55,6 +55,7 @@ public final class Heartbeat {
   private volatile Duration clockSkew = Duration.ZERO;
   private volatile boolean stopped;
   private Instant lastMaintenance = Instant.MIN;
+  private int consecutiveFailures;
 
   public Heartbeat(
       SupabaseRest rest,
@@ -133,15 +134,26 @@ public final class Heartbeat {
     try {
       JsonNode reply = rest.rpc("robot_heartbeat", params(), RetryPolicy.QUICK);
       lastSuccess = clock.instant();
+      if (consecutiveFailures > 0) {
+        log.info("heartbeat back after {} failed attempt(s)", consecutiveFailures);
+        consecutiveFailures = 0;
+      }
       if (reply.hasNonNull("server_time")) {
-        clockSkew = Duration.between(lastSuccess, Instant.parse(reply.get("server_time").asText()));
+        clockSkew =
+            Duration.between(
+                lastSuccess,
+                java.time.OffsetDateTime.parse(reply.get("server_time").asText()).toInstant());
       }
       ids(reply.path("cancel")).forEach(id -> cancel(id, CancelReason.OPERATOR));
       ids(reply.path("lost")).forEach(id -> cancel(id, CancelReason.LEASE_LOST));
       maintainIfDue(reply);
     } catch (BackendUnavailable e) {
       failures.increment();
-      log.warn("heartbeat failed: {}", e.getMessage());
+      if (consecutiveFailures++ == 0) {
+        log.warn("heartbeat failed (repeats are logged at debug): {}", e.getMessage());
+      } else {
+        log.debug("heartbeat failed again: {}", e.getMessage());
+      }
       abandonIfSilentTooLong();
     } catch (RobotKeyRejected e) {
       onFatal.accept(e);

@@ -26,7 +26,11 @@ public record Registration(
     int maxConcurrentJobs,
     UUID tenantId,
     ServerSettings settings,
-    Instant serverTime) {
+    Instant serverTime,
+    List<HeldJob> heldJobs) {
+
+  /** A job the robot still held from an earlier run, with the token to release it. */
+  public record HeldJob(UUID jobId, UUID claimToken) {}
 
   /** Calls {@code robot_register} with a patient retry (the backend may still be starting). */
   public static Registration register(SupabaseRest rest, AgentConfig config, String agentVersion) {
@@ -64,7 +68,21 @@ public record Registration(
         robot.hasNonNull("tenant_id") ? UUID.fromString(robot.get("tenant_id").asText()) : null,
         ServerSettings.fromJson(response.path("settings")),
         response.hasNonNull("server_time")
-            ? Instant.parse(response.get("server_time").asText())
-            : null);
+            ? java.time.OffsetDateTime.parse(response.get("server_time").asText()).toInstant()
+            : null,
+        heldJobs(response.path("live_jobs")));
+  }
+
+  private static List<HeldJob> heldJobs(JsonNode live) {
+    List<HeldJob> held = new java.util.ArrayList<>();
+    for (JsonNode job : live) {
+      if (job.hasNonNull("job_id") && job.hasNonNull("claim_token")) {
+        held.add(
+            new HeldJob(
+                UUID.fromString(job.get("job_id").asText()),
+                UUID.fromString(job.get("claim_token").asText())));
+      }
+    }
+    return List.copyOf(held);
   }
 }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -136,9 +137,18 @@ public final class ClaimLoop {
     List<ClaimedJob> claimed = new ArrayList<>();
     rows.forEach(row -> claimed.add(ClaimedJob.fromJson(row)));
     for (ClaimedJob job : claimed) {
+      if (!claiming) {
+        runner.release(job, "agent stopping: claimed while the stop began");
+        continue;
+      }
       RunningJob running = runner.hold(job);
       log.info("claimed {}", job);
-      jobThreads.execute(() -> runner.run(running));
+      try {
+        jobThreads.execute(() -> runner.run(running));
+      } catch (RejectedExecutionException e) {
+        runner.unhold(running);
+        runner.release(job, "agent stopping: no job thread left");
+      }
     }
     return !claimed.isEmpty();
   }

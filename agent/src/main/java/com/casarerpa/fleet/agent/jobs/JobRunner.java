@@ -81,6 +81,23 @@ public final class JobRunner {
     return active.add(job, clock.instant());
   }
 
+  /** Frees a held job's slot when it could not be started. */
+  public void unhold(RunningJob running) {
+    active.remove(running);
+  }
+
+  /** Hands a claimed job back to the queue without running it; never throws. */
+  public void release(ClaimedJob job, String reason) {
+    Map<String, Object> params = fence(job);
+    params.put("p_reason", reason);
+    try {
+      rest.rpc("release_job", params, RetryPolicy.STANDARD);
+      log.info("{}: released ({})", job, reason);
+    } catch (SupabaseException e) {
+      log.warn("{}: could not be released ({}); its lease will expire", job, e.getMessage());
+    }
+  }
+
   /** Shortens the cancel grace for stops requested from now on (a second signal: stop at once). */
   public void stopAtOnce() {
     shutdownGrace = Duration.ZERO;

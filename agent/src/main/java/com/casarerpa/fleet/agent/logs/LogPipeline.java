@@ -126,6 +126,26 @@ public final class LogPipeline {
     }
   }
 
+  /** Like {@link #append} but never waits: a full queue drops the line (counted). */
+  public void offer(LogLevel level, String message, String source) {
+    if (!level.atLeast(settings.minLevel())) {
+      return;
+    }
+    LogLine line =
+        new LogLine(
+            UUID.randomUUID(),
+            sequence.next(),
+            clock.instant(),
+            level,
+            message,
+            null,
+            null,
+            source);
+    if (!queue.offer(line)) {
+      dropped.increment();
+    }
+  }
+
   /**
    * Ships (or spools) everything queued, tries to replay the spool until {@code deadline}, and
    * stops the shipper. Idempotent.

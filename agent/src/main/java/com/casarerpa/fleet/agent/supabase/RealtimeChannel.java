@@ -50,6 +50,7 @@ public final class RealtimeChannel {
   private final Map<String, Integer> presenceMetas = new HashMap<>();
   private volatile boolean joined;
   private volatile int presenceCount;
+  private volatile java.util.Set<String> presenceKeys = java.util.Set.of();
 
   RealtimeChannel(RealtimeClient client, String topic, ChannelOptions options, String accessToken) {
     this.client = client;
@@ -69,6 +70,11 @@ public final class RealtimeChannel {
   /** Presence metas on this channel (others' and ours), when joined with receivePresence. */
   public int presenceCount() {
     return presenceCount;
+  }
+
+  /** Presence keys on this channel now (for a robot-fleet watcher: the robots online). */
+  public java.util.Set<String> presenceKeys() {
+    return presenceKeys;
   }
 
   /** Runs {@code listener} with the inner payload of every broadcast of {@code event}. */
@@ -245,6 +251,7 @@ public final class RealtimeChannel {
     }
     presenceMetas.clear();
     presenceCount = 0;
+    presenceKeys = java.util.Set.of();
   }
 
   void leaveNow() {
@@ -280,6 +287,7 @@ public final class RealtimeChannel {
               }
             });
     presenceCount = presenceMetas.values().stream().mapToInt(Integer::intValue).sum();
+    presenceKeys = java.util.Set.copyOf(presenceMetas.keySet());
     int count = presenceCount;
     presenceListeners.forEach(l -> l.accept(count));
   }

@@ -14,10 +14,10 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = DevstackMain.Version.class,
     description = "The CasareRPA local Supabase-compatible stack (a development stand-in).",
-    subcommands = {StartCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {StartCommand.class, DevCommand.class, CommandLine.HelpCommand.class})
 public final class DevstackMain implements Runnable {
   /** Where subcommands are listed: the {@code subcommands} attribute above. */
-  static final String SUBCOMMANDS = "start";
+  static final String SUBCOMMANDS = "start, dev";
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

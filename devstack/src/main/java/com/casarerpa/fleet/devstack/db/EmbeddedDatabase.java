@@ -136,7 +136,13 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     private static PgBinaryResolver jarResolver(Path jar) {
       return (system, machineHardware) -> {
-        String entry = "postgres-" + system + "-" + machineHardware + ".txz";
+        // zonky passes e.g. "Linux"; the jars name their archive postgres-linux-x86_64.txz
+        String entry =
+            "postgres-"
+                + system.toLowerCase(java.util.Locale.ROOT)
+                + "-"
+                + machineHardware
+                + ".txz";
         ZipFile zip = new ZipFile(jar.toFile());
         var found = zip.getEntry(entry);
         if (found == null) {

@@ -1,5 +1,7 @@
 package com.casarerpa.fleet.devstack.realtime;
 
+import com.casarerpa.fleet.devstack.gateway.ApiGateway;
+import com.casarerpa.fleet.devstack.gateway.GatewayRejection;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -14,17 +16,23 @@ import java.util.List;
  * [{topic, event, payload, private?, id?}]}} and the single-message form {@code POST
  * /realtime/v1/api/broadcast/{topic}/events/{event}[?private=true]}. 202 with an empty body; 401
  * {@code {"message":"Unauthorized"}}; 422 {@code {"errors": …}}; private messages the token may not
- * write are skipped silently, as Supabase does.
+ * write are skipped silently, as Supabase does. The API gateway's key rules come first, as on
+ * hosted Supabase (a missing or unknown {@code apikey} is the gateway's 401).
  */
 final class BroadcastEndpoint {
   private final RealtimeHub hub;
   private final ChannelPolicy policy;
   private final ObjectMapper json;
+  private final ApiGateway gateway;
+  private final ApiKeys keys;
 
-  BroadcastEndpoint(RealtimeHub hub, ChannelPolicy policy, ObjectMapper json) {
+  BroadcastEndpoint(
+      RealtimeHub hub, ChannelPolicy policy, ObjectMapper json, ApiGateway gateway, ApiKeys keys) {
     this.hub = hub;
     this.policy = policy;
     this.json = json;
+    this.gateway = gateway;
+    this.keys = keys;
   }
 
   void batch(Context ctx) {
@@ -138,31 +146,35 @@ final class BroadcastEndpoint {
     hub.fanOut(broadcast, null);
   }
 
-  /** The JWT: {@code Authorization: Bearer} wins over {@code apikey}; null after a 401. */
+  /**
+   * The gateway's key check, then the JWT: {@code Authorization: Bearer} wins over the key's own
+   * JWT. Returns null after answering 401.
+   */
   private TokenCheck.Verified authorize(Context ctx) {
+    String apiKey = ctx.header("apikey");
+    if (apiKey == null || apiKey.isEmpty()) {
+      apiKey = ctx.queryParam("apikey");
+    }
+    try {
+      gateway.authenticate(apiKey, null);
+    } catch (GatewayRejection rejection) {
+      ApiGateway.respond(ctx, rejection, json);
+      return null;
+    }
     String token = null;
     String authorization = ctx.header("Authorization");
     if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      token = authorization.substring(7).trim();
-      if (token.startsWith("sb_")) {
-        token = null;
-      }
+      token = keys.jwtFor(authorization.substring(7).trim());
     }
     if (token == null || token.isEmpty()) {
-      token = ctx.header("apikey");
-    }
-    if (token == null || token.isEmpty()) {
-      token = ctx.queryParam("apikey");
+      token = keys.jwtFor(apiKey);
     }
     try {
-      if (token != null && !token.isEmpty()) {
-        return hub.tokens().verify(token);
-      }
+      return hub.tokens().verify(token);
     } catch (TokenCheck.RefusedException e) {
-      // answered below, as Realtime does, without saying why
+      answer(ctx, 401, message("Unauthorized"));
+      return null;
     }
-    answer(ctx, 401, message("Unauthorized"));
-    return null;
   }
 
   private ObjectNode message(String text) {

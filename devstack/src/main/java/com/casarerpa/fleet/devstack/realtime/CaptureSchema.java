@@ -68,6 +68,7 @@ final class CaptureSchema {
         t record;
       BEGIN
         SET LOCAL lock_timeout = '1s';
+        PERFORM pg_advisory_xact_lock(hashtext('realtime_local_capture'));
         FOR t IN
           SELECT p.schemaname, p.tablename FROM pg_publication_tables p
           WHERE p.pubname = 'supabase_realtime'
@@ -79,7 +80,7 @@ final class CaptureSchema {
                 AND n.nspname = p.schemaname AND c.relname = p.tablename)
         LOOP
           EXECUTE format(
-            'CREATE TRIGGER realtime_local_capture AFTER INSERT OR UPDATE OR DELETE ON %I.%I'
+            'CREATE OR REPLACE TRIGGER realtime_local_capture AFTER INSERT OR UPDATE OR DELETE ON %I.%I'
             ' FOR EACH ROW EXECUTE FUNCTION realtime_local.capture()', t.schemaname, t.tablename);
         END LOOP;
         FOR t IN
@@ -112,7 +113,7 @@ final class CaptureSchema {
     reconcile();
   }
 
-  void reconcile() throws SQLException {
+  synchronized void reconcile() throws SQLException {
     try (Connection c = superuser.getConnection();
         Statement s = c.createStatement()) {
       s.execute(RECONCILE);

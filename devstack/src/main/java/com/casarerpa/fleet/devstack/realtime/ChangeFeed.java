@@ -113,6 +113,10 @@ final class ChangeFeed implements AutoCloseable {
     }
     channel.subscriptions(subscriptions);
     subscribers.add(channel);
+    if (channel.isClosed()) {
+      subscribers.remove(channel); // closed meanwhile: its close listener may have run already
+      return;
+    }
     channel.pushSystem("postgres_changes", "ok", "Subscribed to PostgreSQL");
   }
 

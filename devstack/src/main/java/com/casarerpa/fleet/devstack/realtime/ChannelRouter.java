@@ -141,6 +141,10 @@ final class ChannelRouter {
       hub.shutdownChannel(channel, "Track message size exceeded");
       return;
     }
+    if (hub.presenceOverLimit()) {
+      hub.shutdownChannel(channel, "Too many presence messages per second");
+      return;
+    }
     if (channel.config().privateChannel()
         && !policy.canWrite(channel.token(), channel.subtopic(), "presence")) {
       channel.socket().send(PhoenixMessage.reply(message, "error", json.createObjectNode()));

@@ -28,6 +28,7 @@ final class ClientSocket {
   private final AtomicInteger pending = new AtomicInteger();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile long lastInboundMillis;
+  private volatile long emptySinceMillis = -1;
 
   ClientSocket(
       String id,
@@ -71,11 +72,19 @@ final class ClientSocket {
 
   void add(Channel channel) {
     channels.put(channel.topic(), channel);
+    emptySinceMillis = -1;
   }
 
   /** Removes {@code channel} if it is still the current join of its topic. */
-  void remove(Channel channel) {
-    channels.remove(channel.topic(), channel);
+  void remove(Channel channel, long nowMillis) {
+    if (channels.remove(channel.topic(), channel) && channels.isEmpty()) {
+      emptySinceMillis = nowMillis;
+    }
+  }
+
+  /** Since when a socket that had channels has none, or -1. */
+  long emptySinceMillis() {
+    return emptySinceMillis;
   }
 
   void touch(long nowMillis) {

@@ -16,8 +16,10 @@ import org.slf4j.LoggerFactory;
  * Broadcast from the database: {@code realtime.send(payload, event, topic, private)} stores a row
  * in {@code realtime.messages} and notifies {@code realtime_messages} with its id; this reads the
  * row and delivers it to the topic's channels (public or private namespace by the row's {@code
- * private}), as a user broadcast with {@code meta.id}, as Supabase does. Rows older than three days
- * are pruned, Supabase's retention.
+ * private}), as a user broadcast with {@code meta.id}, as Supabase does. After the listener
+ * reconnects, messages stored meanwhile (ids above the last one delivered) are delivered late
+ * rather than lost. Rows older than three days are pruned, Supabase's retention. Called only from
+ * the listener thread (after {@link #init}).
  */
 final class DatabaseBroadcasts {
   static final String NOTIFY_CHANNEL = "realtime_messages";
@@ -26,11 +28,45 @@ final class DatabaseBroadcasts {
   private final DataSource db;
   private final RealtimeHub hub;
   private final ObjectMapper json;
+  private static final int REMEMBERED = 10_000;
+  private long lastDelivered;
+  private final java.util.Set<Long> recent = new java.util.LinkedHashSet<>();
 
   DatabaseBroadcasts(DataSource db, RealtimeHub hub, ObjectMapper json) {
     this.db = db;
     this.hub = hub;
     this.json = json;
+  }
+
+  /** Starts after the newest stored message: older ones are never delivered. */
+  void init() throws SQLException {
+    try (Connection c = db.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT coalesce(max(id), 0) FROM realtime.messages")) {
+      rs.next();
+      lastDelivered = rs.getLong(1);
+    }
+  }
+
+  /** Delivers messages stored while the listener was disconnected. */
+  void catchUp() {
+    java.util.List<Long> missed = new java.util.ArrayList<>();
+    try (Connection c = db.getConnection();
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT id FROM realtime.messages WHERE id > ? AND extension = 'broadcast' ORDER BY"
+                    + " id LIMIT 1000")) {
+      s.setLong(1, lastDelivered);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          missed.add(rs.getLong(1));
+        }
+      }
+    } catch (SQLException e) {
+      log.warn("cannot read missed realtime.messages: {}", e.getMessage());
+      return;
+    }
+    missed.forEach(id -> deliver(Long.toString(id)));
   }
 
   /** Handles one {@code realtime_messages} notification (the message id). */
@@ -49,6 +85,13 @@ final class DatabaseBroadcasts {
                     + " AND extension = 'broadcast'")) {
       s.setLong(1, messageId);
       try (ResultSet rs = s.executeQuery()) {
+        if (!recent.add(messageId)) {
+          return; // already delivered (a catch-up raced its notification)
+        }
+        if (recent.size() > REMEMBERED) {
+          recent.remove(recent.iterator().next());
+        }
+        lastDelivered = Math.max(lastDelivered, messageId);
         if (rs.next()) {
           JsonNode payload = parse(rs.getString(3));
           hub.fanOut(

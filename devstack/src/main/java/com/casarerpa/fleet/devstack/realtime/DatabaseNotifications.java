@@ -57,6 +57,7 @@ final class DatabaseNotifications implements AutoCloseable {
     while (running) {
       try (Connection c = connect.getConnection()) {
         try (Statement s = c.createStatement()) {
+          s.execute("SET application_name = 'realtime-db-listener'");
           for (String channel : handlers.keySet()) {
             s.execute("LISTEN " + channel);
           }

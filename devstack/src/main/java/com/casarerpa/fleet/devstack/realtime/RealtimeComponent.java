@@ -2,6 +2,7 @@ package com.casarerpa.fleet.devstack.realtime;
 
 import com.casarerpa.fleet.devstack.StackComponent;
 import com.casarerpa.fleet.devstack.StackContext;
+import com.casarerpa.fleet.devstack.gateway.ApiGateway;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.JavalinConfig;
 import java.util.concurrent.Executors;
@@ -65,9 +66,13 @@ public final class RealtimeComponent implements StackComponent {
                 databaseBroadcasts::deliver,
                 CaptureSchema.NOTIFY_CHANNEL,
                 id -> changes.wake()),
-            java.util.List.of(changes::wake));
-    this.sockets = new SocketEndpoint(hub, new ChannelRouter(hub, json, policy, changes), json);
-    this.broadcasts = new BroadcastEndpoint(hub, policy, json);
+            java.util.List.of(changes::wake, databaseBroadcasts::catchUp));
+    ApiKeys keys = new ApiKeys(context.anonKey(), context.serviceRoleKey());
+    this.sockets =
+        new SocketEndpoint(hub, new ChannelRouter(hub, json, policy, changes), json, keys);
+    ApiGateway gateway =
+        new ApiGateway(context.jwt(), context.clock(), context.anonKey(), context.serviceRoleKey());
+    this.broadcasts = new BroadcastEndpoint(hub, policy, json, gateway, keys);
   }
 
   @Override
@@ -84,9 +89,12 @@ public final class RealtimeComponent implements StackComponent {
   public void start() {
     try {
       changes.start();
+      databaseBroadcasts.init();
     } catch (java.sql.SQLException e) {
       throw new IllegalStateException(
-          "cannot install the postgres_changes capture schema: " + e.getMessage(), e);
+          "cannot start Realtime's database side (capture schema, realtime.messages): "
+              + e.getMessage(),
+          e);
     }
     notifications.start();
     timer.scheduleWithFixedDelay(databaseBroadcasts::prune, 1, 10, TimeUnit.MINUTES);

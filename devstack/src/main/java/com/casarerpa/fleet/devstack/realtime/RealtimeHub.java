@@ -41,6 +41,7 @@ final class RealtimeHub {
   private final List<Consumer<Channel>> closeListeners = new CopyOnWriteArrayList<>();
   private final RollingRate events;
   private final RollingRate joins;
+  private final RollingRate presenceEvents;
 
   RealtimeHub(
       RealtimeSettings settings,
@@ -53,6 +54,7 @@ final class RealtimeHub {
     this.timer = timer;
     this.events = RollingRate.perMinuteAverage(clock);
     this.joins = RollingRate.perMinuteAverage(clock);
+    this.presenceEvents = RollingRate.perMinuteAverage(clock);
   }
 
   static String namespaceKey(String topic, boolean privateTopic) {
@@ -160,6 +162,11 @@ final class RealtimeHub {
     return delivered;
   }
 
+  /** True when presence diffs per second are over the limit. */
+  boolean presenceOverLimit() {
+    return presenceEvents.perSecond() > settings.maxPresenceEventsPerSecond();
+  }
+
   /** Tracks {@code fields} for {@code channel} and sends the diff to the topic. */
   void track(Channel channel, ObjectNode fields) {
     channel.enablePresence();
@@ -194,7 +201,7 @@ final class RealtimeHub {
         delivered++;
       }
     }
-    log.trace("presence diff to {} channels", delivered);
+    presenceEvents.add(delivered);
   }
 
   /**
@@ -205,7 +212,7 @@ final class RealtimeHub {
     if (!channel.markClosed()) {
       return;
     }
-    channel.socket().remove(channel);
+    channel.socket().remove(channel, clock.millis());
     String key = channel.namespaceKey();
     Members members = topics.get(key);
     if (members != null) {
@@ -251,13 +258,23 @@ final class RealtimeHub {
   }
 
   /**
-   * Closes sockets that sent nothing for the idle timeout; their presence leaves at once. Peers
-   * that vanished don't answer the close handshake, so the TCP connection is dropped shortly after.
+   * Closes sockets that sent nothing for the idle timeout (their presence leaves at once; peers
+   * that vanished don't answer the close handshake, so the TCP connection is dropped shortly
+   * after), and sockets left without channels for the no-channel timeout.
    */
   void closeIdleSockets() {
-    long cutoff = clock.millis() - settings.idleTimeout().toMillis();
+    long now = clock.millis();
+    long cutoff = now - settings.idleTimeout().toMillis();
+    long emptyCutoff = now - settings.noChannelTimeout().toMillis();
     for (ClientSocket socket : List.copyOf(sockets.values())) {
-      if (socket.lastInboundMillis() < cutoff) {
+      long emptySince = socket.emptySinceMillis();
+      if (emptySince >= 0 && emptySince < emptyCutoff && socket.channelCount() == 0) {
+        log.debug(
+            "socket {} has had no channels for {}; closing",
+            socket.id(),
+            settings.noChannelTimeout());
+        disconnect(socket, 1000, "no channels");
+      } else if (socket.lastInboundMillis() < cutoff) {
         log.debug("socket {} idle for {}; closing", socket.id(), settings.idleTimeout());
         disconnect(socket, 1000, "idle timeout");
         timer.schedule(socket::disconnect, 1, TimeUnit.SECONDS);

@@ -26,6 +26,9 @@ import java.util.function.Function;
  * @param joinErrorBackoff delay before a join error reply (hosted Supabase: 5 s)
  * @param connectErrorBackoff delay before a refused upgrade (hosted Supabase: 2 s)
  * @param maxPendingFrames outbound frames queued for one socket before it is closed as too slow
+ * @param maxPresenceEventsPerSecond presence diffs delivered per second (minute average) before a
+ *     tracking channel is shut down with "Too many presence messages per second"
+ * @param noChannelTimeout close a socket that had channels and has had none for this long
  */
 public record RealtimeSettings(
     Duration idleTimeout,
@@ -39,7 +42,9 @@ public record RealtimeSettings(
     Duration maxTokenCheckInterval,
     Duration joinErrorBackoff,
     Duration connectErrorBackoff,
-    int maxPendingFrames) {
+    int maxPendingFrames,
+    int maxPresenceEventsPerSecond,
+    Duration noChannelTimeout) {
   public static final String PROPERTY_PREFIX = "devstack.realtime.";
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
   public static final int DEFAULT_MAX_CHANNELS_PER_CLIENT = 100;
@@ -51,6 +56,8 @@ public record RealtimeSettings(
   public static final Duration DEFAULT_PRESENCE_WINDOW = Duration.ofSeconds(30);
   public static final Duration DEFAULT_MAX_TOKEN_CHECK_INTERVAL = Duration.ofMinutes(5);
   public static final int DEFAULT_MAX_PENDING_FRAMES = 10_000;
+  public static final int DEFAULT_MAX_PRESENCE_EVENTS_PER_SECOND = 1000;
+  public static final Duration DEFAULT_NO_CHANNEL_TIMEOUT = Duration.ofMinutes(10);
 
   public RealtimeSettings {
     positive("idle-timeout", idleTimeout);
@@ -65,6 +72,8 @@ public record RealtimeSettings(
     notNegative("join-error-backoff", joinErrorBackoff);
     notNegative("connect-error-backoff", connectErrorBackoff);
     positive("max-pending-frames", maxPendingFrames);
+    positive("max-presence-events-per-second", maxPresenceEventsPerSecond);
+    positive("no-channel-timeout", noChannelTimeout);
   }
 
   public static RealtimeSettings defaults() {
@@ -80,7 +89,9 @@ public record RealtimeSettings(
         DEFAULT_MAX_TOKEN_CHECK_INTERVAL,
         Duration.ZERO,
         Duration.ZERO,
-        DEFAULT_MAX_PENDING_FRAMES);
+        DEFAULT_MAX_PENDING_FRAMES,
+        DEFAULT_MAX_PRESENCE_EVENTS_PER_SECOND,
+        DEFAULT_NO_CHANNEL_TIMEOUT);
   }
 
   /** The defaults with every {@code devstack.realtime.<name>} system property applied. */
@@ -124,7 +135,9 @@ public record RealtimeSettings(
         duration(get, "max-token-check-interval", d.maxTokenCheckInterval),
         duration(get, "join-error-backoff", d.joinErrorBackoff),
         duration(get, "connect-error-backoff", d.connectErrorBackoff),
-        integer(get, "max-pending-frames", d.maxPendingFrames));
+        integer(get, "max-pending-frames", d.maxPendingFrames),
+        integer(get, "max-presence-events-per-second", d.maxPresenceEventsPerSecond),
+        duration(get, "no-channel-timeout", d.noChannelTimeout));
   }
 
   private static final java.util.Set<String> KNOWN =
@@ -140,7 +153,9 @@ public record RealtimeSettings(
           "max-token-check-interval",
           "join-error-backoff",
           "connect-error-backoff",
-          "max-pending-frames");
+          "max-pending-frames",
+          "max-presence-events-per-second",
+          "no-channel-timeout");
 
   private static int integer(Function<String, String> props, String name, int fallback) {
     String value = props.apply(name);

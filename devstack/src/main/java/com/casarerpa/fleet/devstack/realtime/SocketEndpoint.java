@@ -27,12 +27,14 @@ final class SocketEndpoint {
   private final RealtimeHub hub;
   private final ChannelRouter router;
   private final ObjectMapper json;
+  private final ApiKeys keys;
   private final Map<String, ClientSocket> bySession = new ConcurrentHashMap<>();
 
-  SocketEndpoint(RealtimeHub hub, ChannelRouter router, ObjectMapper json) {
+  SocketEndpoint(RealtimeHub hub, ChannelRouter router, ObjectMapper json, ApiKeys keys) {
     this.hub = hub;
     this.router = router;
     this.json = json;
+    this.keys = keys;
   }
 
   /** Before the upgrade: refuse a missing or bad key, an unknown vsn, or too many users. */
@@ -46,7 +48,7 @@ final class SocketEndpoint {
     }
     TokenCheck.Verified token;
     try {
-      token = hub.tokens().verify(key);
+      token = hub.tokens().verify(keys.jwtFor(key));
     } catch (TokenCheck.RefusedException e) {
       refuse(ctx, 401, e.refusal().connectMessage());
       return;
@@ -188,7 +190,7 @@ final class SocketEndpoint {
       key = ctx.queryParam("apikey");
     }
     try {
-      return key == null ? null : hub.tokens().verify(key);
+      return key == null ? null : hub.tokens().verify(keys.jwtFor(key));
     } catch (TokenCheck.RefusedException e) {
       return null;
     }

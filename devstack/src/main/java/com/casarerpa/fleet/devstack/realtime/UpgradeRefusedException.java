@@ -1,15 +1,13 @@
 package com.casarerpa.fleet.devstack.realtime;
 
-/** A WebSocket upgrade refused before it happens, answered {@code {"error": message}}. */
-final class UpgradeRefusedException extends RuntimeException {
-  private final int status;
+import io.javalin.http.HttpResponseException;
 
+/**
+ * Stops a WebSocket upgrade whose refusal ({@code {"error": …}}) was already written; a Javalin
+ * response exception, so the refusal is not logged as an uncaught error.
+ */
+final class UpgradeRefusedException extends HttpResponseException {
   UpgradeRefusedException(int status, String message) {
-    super(message, null, false, false);
-    this.status = status;
-  }
-
-  int status() {
-    return status;
+    super(status, message);
   }
 }

@@ -316,4 +316,51 @@ class RealtimeChangesTest {
       assertThat(JSON).isNotNull();
     }
   }
+
+  @Test
+  void a_queued_job_reaches_the_job_queue_hint_and_the_jobs_change_feed() throws Exception {
+    try (RecordingSocket robot = connect();
+        RecordingSocket operator =
+            RecordingSocket.connect(stack.url(), stack.serviceRoleKey(), "1.0.0")) {
+      robot.join("realtime:job-queue", RealtimeProtocolTest.config(false, false, null));
+      subscribe(
+          operator, "realtime:jobs", changesConfig(null, "INSERT", "jobs", "status=eq.queued"));
+      sql(
+          "INSERT INTO public.jobs (job_id, status, priority, environment) VALUES"
+              + " ('00000000-0000-0000-0000-00000000c0de', 'queued', 7, 'default')");
+      JsonNode hint = robot.awaitEvent("realtime:job-queue", "broadcast");
+      assertThat(hint.at("/payload/event").asText()).isEqualTo("job_queued");
+      assertThat(hint.at("/payload/payload/job_id").asText())
+          .isEqualTo("00000000-0000-0000-0000-00000000c0de");
+      assertThat(hint.at("/payload/payload/priority").asInt()).isEqualTo(7);
+      JsonNode row = operator.await(change("INSERT", "table", "jobs"));
+      assertThat(row.at("/payload/data/record/job_id").asText())
+          .isEqualTo("00000000-0000-0000-0000-00000000c0de");
+      assertThat(row.at("/payload/data/columns/0").toString())
+          .isEqualTo("{\"name\":\"job_id\",\"type\":\"uuid\"}");
+    }
+  }
+
+  @Test
+  void the_database_listener_reconnects_and_delivers_what_was_sent_meanwhile() throws Exception {
+    try (RecordingSocket s = connect()) {
+      s.join("realtime:reconnect", RealtimeProtocolTest.config(false, false, null));
+      sql(
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+              + " WHERE application_name = 'realtime-db-listener'");
+      sql("SELECT realtime.send('{\"n\":1}'::jsonb, 'after-outage', 'reconnect', false)");
+      JsonNode got = s.awaitEvent("realtime:reconnect", "broadcast");
+      assertThat(got.at("/payload/event").asText()).isEqualTo("after-outage");
+      sql("INSERT INTO public.rt_items (id, owner) VALUES (3001, 'after-outage')");
+      try (RecordingSocket service =
+          RecordingSocket.connect(stack.url(), stack.serviceRoleKey(), "1.0.0")) {
+        subscribe(
+            service, "realtime:after", changesConfig(null, "INSERT", "rt_items", "id=eq.3002"));
+        sql("INSERT INTO public.rt_items (id, owner) VALUES (3002, 'after-outage')");
+        assertThat(
+                service.await(change("INSERT", null, null)).at("/payload/data/record/id").asInt())
+            .isEqualTo(3002);
+      }
+    }
+  }
 }

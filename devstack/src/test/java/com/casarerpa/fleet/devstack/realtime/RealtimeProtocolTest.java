@@ -208,10 +208,14 @@ class RealtimeProtocolTest {
   }
 
   @Test
-  void rest_broadcast_without_a_key_is_401_and_without_an_event_is_422() throws Exception {
+  void rest_broadcast_needs_a_key_and_a_valid_token_and_an_event() throws Exception {
     RestBroadcast.Answer noKey = RestBroadcast.post(stack.url(), null, "{\"messages\":[]}");
     assertThat(noKey.status()).isEqualTo(401);
-    assertThat(noKey.body()).isEqualTo("{\"message\":\"Unauthorized\"}");
+    assertThat(noKey.body()).contains("\"message\":\"No API key found in request\"");
+    RestBroadcast.Answer badToken =
+        RestBroadcast.post(stack.url(), stack.anonKey(), "not-a-jwt", "{\"messages\":[]}");
+    assertThat(badToken.status()).isEqualTo(401);
+    assertThat(badToken.body()).isEqualTo("{\"message\":\"Unauthorized\"}");
     RestBroadcast.Answer noEvent =
         RestBroadcast.post(
             stack.url(), stack.anonKey(), "{\"messages\":[{\"topic\":\"t\",\"payload\":{}}]}");

@@ -26,7 +26,8 @@ class RealtimeRobustnessTest {
       Map.of(
           "idle-timeout", "1500",
           "max-payload-bytes", "1024",
-          "max-channels-per-client", "3");
+          "max-channels-per-client", "3",
+          "no-channel-timeout", "1000");
   private static LocalStack stack;
 
   @BeforeAll
@@ -265,6 +266,33 @@ class RealtimeRobustnessTest {
       assertThat(leave).as("presence_diff with the ghost's leave").isNotNull();
       assertThat(leave.at("/payload/leaves/ghost/metas/0/status").asText()).isEqualTo("idle");
       await().atMost(Duration.ofSeconds(5)).until(() -> ghost.closedWith.isDone());
+    }
+  }
+
+  @Test
+  void the_key_may_come_in_the_x_api_key_header() {
+    try (RecordingSocket s = RecordingSocket.connectWithHeader(stack.url(), stack.anonKey())) {
+      assertAlive(s);
+    }
+  }
+
+  @Test
+  void a_socket_left_without_channels_is_closed() {
+    try (RecordingSocket s = connect()) {
+      String join = s.join("realtime:brief", config(false, false, null));
+      s.awaitReply(
+          "realtime:brief", s.send("realtime:brief", "phx_leave", JSON.createObjectNode(), join));
+      // heartbeats keep the socket from going idle: only the no-channel timeout may close it
+      await()
+          .atMost(Duration.ofSeconds(8))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () -> {
+                s.sendRaw(
+                    "{\"topic\":\"phoenix\",\"event\":\"heartbeat\",\"payload\":{},\"ref\":\"hb\"}");
+                return s.closedWith.isDone();
+              });
+      assertThat(s.closedWith).isCompletedWithValue(1000);
     }
   }
 }

@@ -40,9 +40,13 @@ final class RecordingSocket implements AutoCloseable {
   private final WebSocket socket;
 
   private RecordingSocket(String url) {
+    this(new Request.Builder().url(url).build());
+  }
+
+  private RecordingSocket(Request request) {
     socket =
         CLIENT.newWebSocket(
-            new Request.Builder().url(url).build(),
+            request,
             new WebSocketListener() {
               @Override
               public void onOpen(WebSocket webSocket, Response response) {
@@ -107,6 +111,15 @@ final class RecordingSocket implements AutoCloseable {
             + vsn
             + (apikey == null ? "" : "&apikey=" + apikey);
     RecordingSocket s = new RecordingSocket(url);
+    s.opened.orTimeout(WAIT.toMillis(), TimeUnit.MILLISECONDS).join();
+    return s;
+  }
+
+  /** Connects with the key in the {@code x-api-key} header instead of the query. */
+  static RecordingSocket connectWithHeader(String httpUrl, String apikey) {
+    String url = httpUrl.replaceFirst("^http", "ws") + "/realtime/v1/websocket?vsn=1.0.0";
+    RecordingSocket s =
+        new RecordingSocket(new Request.Builder().url(url).header("x-api-key", apikey).build());
     s.opened.orTimeout(WAIT.toMillis(), TimeUnit.MILLISECONDS).join();
     return s;
   }

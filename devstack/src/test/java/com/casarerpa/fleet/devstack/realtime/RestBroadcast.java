@@ -15,13 +15,21 @@ final class RestBroadcast {
 
   private RestBroadcast() {}
 
+  /** Posts with {@code apikey} as both the key and the bearer token. */
   static Answer post(String url, String apikey, String json) throws IOException {
+    return post(url, apikey, apikey, json);
+  }
+
+  static Answer post(String url, String apikey, String bearer, String json) throws IOException {
     Request.Builder request =
         new Request.Builder()
             .url(url + "/realtime/v1/api/broadcast")
             .post(RequestBody.create(json, MediaType.get("application/json")));
     if (apikey != null) {
-      request.header("apikey", apikey).header("Authorization", "Bearer " + apikey);
+      request.header("apikey", apikey);
+    }
+    if (bearer != null) {
+      request.header("Authorization", "Bearer " + bearer);
     }
     try (Response response = CLIENT.newCall(request.build()).execute()) {
       return new Answer(response.code(), response.body().string());

@@ -76,6 +76,20 @@ class FleetMaintenanceTest {
   }
 
   @Test
+  void a_job_with_a_cancel_request_whose_robot_vanished_is_cancelled_not_retried()
+      throws Exception {
+    Fleet fleet = new Fleet(db);
+    TestRobot robot = fleet.robot();
+    UUID jobId = fleet.enqueue(fleet.workflow());
+    robot.start(robot.claimOne());
+    fleet.operator.rpc("cancel_job", "p_job_id", jobId);
+    fleet.expireLease(jobId);
+    JsonNode result = fleet.maintenance();
+    assertThat(result.get("cancelled").asInt()).isEqualTo(1);
+    assertThat(fleet.jobStatus(jobId)).isEqualTo("cancelled");
+  }
+
+  @Test
   void a_silent_robot_goes_offline_and_its_jobs_are_recovered() throws Exception {
     Fleet fleet = new Fleet(db);
     TestRobot silent = fleet.robot();

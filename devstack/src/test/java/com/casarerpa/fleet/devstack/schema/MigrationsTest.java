@@ -43,6 +43,14 @@ class MigrationsTest {
   }
 
   @Test
+  void the_server_is_the_postgresql_major_version_this_run_asked_for() throws Exception {
+    int version = Integer.parseInt((String) db.value("SHOW server_version_num"));
+    String jar = System.getProperty(SchemaDatabase.BINARIES_JAR_PROPERTY, "");
+    int expectedMajor = jar.contains("pg15") ? 15 : 17;
+    assertThat(version / 10_000).isEqualTo(expectedMajor);
+  }
+
+  @Test
   void the_schema_check_lists_the_twelve_seed_tables_present_with_row_level_security()
       throws Exception {
     JsonNode tables = db.postgrest().serviceRole().rpc("verify_fleet_schema");

@@ -37,7 +37,7 @@ final class ExpressionParser {
     if (peek().kind() == Kind.END) {
       throw new EvaluationException("empty expression");
     }
-    Expression e = or();
+    Expression e = conditional();
     if (peek().kind() != Kind.END) {
       throw error("unexpected '" + peek().text() + "'");
     }
@@ -69,6 +69,18 @@ final class ExpressionParser {
 
   private EvaluationException error(String what) {
     return new EvaluationException(what + " at position " + peek().pos() + " in: " + source);
+  }
+
+  /** Python's {@code a if cond else b}. */
+  private Expression conditional() {
+    Expression value = or();
+    if (!accept("if")) {
+      return value;
+    }
+    Expression test = or();
+    expect("else");
+    Expression otherwise = descend(this::conditional);
+    return s -> PyOps.truthy(test.evaluate(s)) ? value.evaluate(s) : otherwise.evaluate(s);
   }
 
   private Expression or() {
@@ -205,7 +217,10 @@ final class ExpressionParser {
     }
     if (PyOps.isIntegral(v)) {
       long n = PyOps.asLong(v);
-      return n == Long.MIN_VALUE ? -(double) n : -n;
+      if (n == Long.MIN_VALUE) {
+        return -(double) n;
+      }
+      return -n;
     }
     throw new EvaluationException("bad operand type for unary -: '" + PyOps.typeName(v) + "'");
   }
@@ -229,7 +244,7 @@ final class ExpressionParser {
         }
         e = item(e, s -> name.text());
       } else if (accept("[")) {
-        Expression key = descend(this::or);
+        Expression key = descend(this::conditional);
         expect("]");
         e = item(e, key);
       } else {
@@ -261,7 +276,7 @@ final class ExpressionParser {
       }
       case OP -> {
         if (t.text().equals("(")) {
-          Expression inner = descend(this::or);
+          Expression inner = descend(this::conditional);
           expect(")");
           return inner;
         }
@@ -297,7 +312,7 @@ final class ExpressionParser {
       List<Expression> args = new ArrayList<>();
       if (!accept(")")) {
         do {
-          args.add(descend(this::or));
+          args.add(descend(this::conditional));
         } while (accept(","));
         expect(")");
       }
@@ -310,7 +325,7 @@ final class ExpressionParser {
     List<Expression> items = new ArrayList<>();
     if (!accept("]")) {
       do {
-        items.add(descend(this::or));
+        items.add(descend(this::conditional));
       } while (accept(","));
       expect("]");
     }

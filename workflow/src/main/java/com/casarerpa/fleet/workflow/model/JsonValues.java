@@ -53,8 +53,55 @@ public final class JsonValues {
     return node.asText();
   }
 
+  /**
+   * A deeply unmodifiable copy of a value-model tree: parsed config and defaults are shared by
+   * every run of a definition, so no run may change them.
+   */
+  public static Object freeze(Object value) {
+    if (value instanceof Map<?, ?> m) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      m.forEach((k, v) -> out.put(String.valueOf(k), freeze(v)));
+      return java.util.Collections.unmodifiableMap(out);
+    }
+    if (value instanceof List<?> l) {
+      List<Object> out = new ArrayList<>(l.size());
+      l.forEach(v -> out.add(freeze(v)));
+      return java.util.Collections.unmodifiableList(out);
+    }
+    return value;
+  }
+
   public static JsonNode toJson(Object value) {
     return MAPPER.valueToTree(value == null ? JsonNodeFactory.instance.nullNode() : value);
+  }
+
+  /**
+   * A JSON tree safe to store anywhere (PostgreSQL jsonb included): non-finite floats become null,
+   * values outside the value model become their text.
+   */
+  public static JsonNode toSafeJson(Object value) {
+    JsonNodeFactory f = JsonNodeFactory.instance;
+    return switch (value) {
+      case null -> f.nullNode();
+      case String s -> f.textNode(s);
+      case Boolean b -> f.booleanNode(b);
+      case Double d -> Double.isFinite(d) ? f.numberNode(d) : f.nullNode();
+      case Float d -> Float.isFinite(d) ? f.numberNode(d) : f.nullNode();
+      case Long n -> f.numberNode(n);
+      case Integer n -> f.numberNode(n);
+      case Number n -> f.numberNode(new java.math.BigDecimal(n.toString()));
+      case Map<?, ?> m -> {
+        com.fasterxml.jackson.databind.node.ObjectNode o = f.objectNode();
+        m.forEach((k, v) -> o.set(String.valueOf(k), toSafeJson(v)));
+        yield o;
+      }
+      case List<?> l -> {
+        com.fasterxml.jackson.databind.node.ArrayNode a = f.arrayNode();
+        l.forEach(v -> a.add(toSafeJson(v)));
+        yield a;
+      }
+      default -> f.textNode(value.toString());
+    };
   }
 
   /** Compact JSON text (Python {@code json.dumps}-like separators are not reproduced). */

@@ -6,6 +6,7 @@ import com.casarerpa.fleet.workflow.validate.ValidationIssue;
 import com.casarerpa.fleet.workflow.validate.WorkflowValidationException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
@@ -60,10 +61,7 @@ public record WorkflowDefinition(
       return parse(STRICT.readTree(json));
     } catch (JsonProcessingException e) {
       String message = e.getOriginalMessage();
-      String code =
-          message.startsWith("Duplicate field")
-              ? IssueCodes.DUPLICATE_NODE_ID
-              : IssueCodes.INVALID_JSON;
+      String code = duplicateNode(e) ? IssueCodes.DUPLICATE_NODE_ID : IssueCodes.INVALID_JSON;
       throw single(
           code,
           "the workflow is not valid JSON: "
@@ -76,8 +74,23 @@ public record WorkflowDefinition(
     }
   }
 
-  /** Builds from a Jackson tree. */
+  /** True when the parse failed on a repeated key directly inside {@code nodes}. */
+  private static boolean duplicateNode(JsonProcessingException e) {
+    if (!e.getOriginalMessage().startsWith("Duplicate field")
+        || !(e.getProcessor() instanceof JsonParser parser)) {
+      return false;
+    }
+    JsonStreamContext parent = parser.getParsingContext().getParent();
+    return parent != null && "nodes".equals(parent.getCurrentName());
+  }
+
+  /**
+   * Builds from a Jackson tree; a text node (JSON stored as a string, as job_queue does) is parsed.
+   */
   public static WorkflowDefinition parse(JsonNode root) throws WorkflowValidationException {
+    if (root != null && root.isTextual()) {
+      return parse(root.textValue());
+    }
     List<ValidationIssue> issues = new ArrayList<>(DocumentChecks.check(root));
     if (issues.stream().anyMatch(ValidationIssue::isError)) {
       throw new WorkflowValidationException(issues);
@@ -101,7 +114,8 @@ public record WorkflowDefinition(
   }
 
   private static NodeDefinition node(String id, JsonNode n) {
-    Map<String, Object> config = map(n.get("config"));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> config = (Map<String, Object>) JsonValues.freeze(map(n.get("config")));
     String name =
         n.hasNonNull("name") ? n.get("name").asText() : n.path("display_name").asText(null);
     return new NodeDefinition(id, n.get("node_type").asText(), config, name);
@@ -146,9 +160,9 @@ public record WorkflowDefinition(
         (name, v) -> {
           if (v instanceof Map<?, ?> m
               && (m.containsKey("default_value") || m.containsKey("type"))) {
-            out.put(name, m.get("default_value"));
+            out.put(name, JsonValues.freeze(m.get("default_value")));
           } else {
-            out.put(name, v);
+            out.put(name, JsonValues.freeze(v));
           }
         });
     return Collections.unmodifiableMap(out);

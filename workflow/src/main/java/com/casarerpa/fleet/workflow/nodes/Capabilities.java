@@ -6,7 +6,8 @@ import java.util.Set;
 /**
  * Recognises the original's browser (Playwright) and desktop (Windows UI, Office) node types, so
  * that a workflow using them is refused up front with "needs capability browser/desktop" rather
- * than "unknown node type".
+ * than "unknown node type". Besides the listed names, a few unambiguous words in the type name
+ * (Browser, Desktop, Window, Excel, ...) mark it.
  */
 final class Capabilities {
   private static final Set<String> BROWSER =
@@ -63,18 +64,17 @@ final class Capabilities {
           "ClipboardPasteNode",
           "ScreenCaptureNode",
           "RunPowerShellNode");
-  private static final List<String> BROWSER_HINTS = List.of("Browser", "Page", "Element", "Tab");
+  private static final List<String> BROWSER_HINTS = List.of("Browser", "Playwright");
   private static final List<String> DESKTOP_HINTS =
       List.of(
           "Desktop",
           "Window",
           "Excel",
-          "Word",
           "Outlook",
           "Mouse",
           "Keyboard",
           "Clipboard",
-          "Dialog");
+          "UIAutomation");
 
   private Capabilities() {}
 

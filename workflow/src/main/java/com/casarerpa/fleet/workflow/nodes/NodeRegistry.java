@@ -46,6 +46,28 @@ public final class NodeRegistry {
     return types.containsKey(name) ? null : Capabilities.of(name);
   }
 
+  /**
+   * Why a known CasareRPA type is not built in (parallel branches, sub-workflows, script runners,
+   * host inspection), or null when the name is not one of those.
+   */
+  public static String unsupportedReason(String type) {
+    return switch (type) {
+      case "ForkNode", "JoinNode", "ParallelForEachNode" -> "parallel branches are not supported";
+      case "SubflowNode", "CallSubworkflowNode", "ExecuteWorkflowNode" ->
+          "sub-workflows are not supported";
+      case "RunPythonScriptNode", "RunJavaScriptNode", "EvalExpressionNode", "RunPowerShellNode" ->
+          "running scripts on the robot is not allowed";
+      case "SystemInfoNode",
+          "EnvironmentVariableNode",
+          "ProcessListNode",
+          "ProcessKillNode",
+          "ListServicesNode",
+          "GetServiceStatusNode" ->
+          "reading or changing the robot's host is not allowed";
+      default -> null;
+    };
+  }
+
   /** Collects types; later additions with the same name replace earlier ones. */
   public static final class Builder {
     private final Map<String, NodeType> types = new LinkedHashMap<>();

@@ -17,6 +17,10 @@ import java.util.Map;
 final class ControlFlow {
   private static final List<String> EXEC_OUT = List.of("exec_out");
   private static final List<String> NOWHERE = List.of();
+  private static final List<String> TRUE = List.of("true");
+  private static final List<String> FALSE = List.of("false");
+  private static final List<String> BODY = List.of("body");
+  private static final List<String> COMPLETED = List.of("completed");
 
   private final Executor ex;
   private final LoopItems loopItems;
@@ -34,7 +38,7 @@ final class ControlFlow {
   List<String> execute(PlanNode pn, IntQueue queue) throws NodeException, InterruptedException {
     return switch (pn.kind) {
       case START -> EXEC_OUT;
-      case IF -> List.of(condition(pn) ? "true" : "false");
+      case IF -> condition(pn) ? TRUE : FALSE;
       case SWITCH -> SwitchRouting.route(pn, ex.ctx);
       case FOR_START -> forStart(pn);
       case WHILE_START -> whileStart(pn);
@@ -44,9 +48,10 @@ final class ControlFlow {
       case CATCH -> catchNode(pn);
       case FINALLY -> finallyNode(pn);
       case RETRY -> retry(pn);
+      case ON_ERROR -> onError(pn);
       case THROW ->
           throw new NodeException(
-              ex.ctx.string("error_message", ex.ctx.string("message", "Error thrown by " + pn.id)),
+              ex.ctx.string("error_message", ex.ctx.string("message", "Custom error")),
               ex.ctx.string("error_type", "ThrowError"),
               null);
       case ASSERT -> assertion(pn);
@@ -91,7 +96,7 @@ final class ControlFlow {
     if (state.broken || state.index >= state.items.size()) {
       ex.loops[pn.index] = null;
       ex.ctx.output("iterations", (long) state.index);
-      return List.of("completed");
+      return COMPLETED;
     }
     int i = state.index++;
     Object item = state.items.get(i);
@@ -104,7 +109,7 @@ final class ControlFlow {
       ex.ctx.output("current_key", state.keys.get(i));
       ex.variables.put(itemVar + "_key", state.keys.get(i));
     }
-    return List.of("body");
+    return BODY;
   }
 
   private List<String> whileStart(PlanNode pn) throws NodeException {
@@ -121,11 +126,11 @@ final class ControlFlow {
       }
       ex.loops[pn.index] = null;
       ex.ctx.output("iterations", (long) state.index);
-      return List.of("completed");
+      return COMPLETED;
     }
     ex.ctx.output("current_iteration", (long) state.index);
     state.index++;
-    return List.of("body");
+    return BODY;
   }
 
   private List<String> loopBack(PlanNode pn, IntQueue queue, boolean breakLoop)
@@ -230,7 +235,7 @@ final class ControlFlow {
         Math.max(1, ex.ctx.integer("max_attempts", ex.ctx.integer("max_retries", 2) + 1));
     double delay =
         ex.ctx.number("retry_delay", ex.ctx.number("delay", ex.ctx.number("initial_delay", 1.0)));
-    double backoff = ex.ctx.number("backoff_multiplier", 1.0);
+    double backoff = ex.ctx.number("backoff_multiplier", 2.0);
     NodeFailure last = null;
     for (long attempt = 1; attempt <= attempts; attempt++) {
       ex.tryDepth++;
@@ -278,6 +283,38 @@ final class ControlFlow {
             + last.getMessage(),
         last.errorType,
         last);
+  }
+
+  /** OnErrorNode: {@code protected_body}; on an error {@code on_error}; then {@code finally}. */
+  private List<String> onError(PlanNode pn) {
+    NodeFailure failure = null;
+    ex.tryDepth++;
+    try {
+      ex.resetExecuted(pn.body);
+      ex.drainFrom(pn, "protected_body");
+    } catch (NodeFailure f) {
+      failure = f;
+    } finally {
+      ex.tryDepth--;
+    }
+    ex.ctx.enter(pn, null, System.nanoTime());
+    ex.ctx.output("had_error", failure != null);
+    if (failure != null) {
+      describe(failure);
+      ex.variables.put(pn.id, Map.copyOf(ex.ctx.peekOutputs()));
+      ex.env.log(
+          LogLevel.WARNING,
+          pn.id,
+          "handling an error from node '" + failure.nodeId + "': " + failure.getMessage());
+      ex.drainFrom(pn, "on_error");
+    }
+    ex.drainFrom(pn, "finally");
+    ex.ctx.enter(pn, null, System.nanoTime());
+    ex.ctx.output("had_error", failure != null);
+    if (failure != null) {
+      describe(failure);
+    }
+    return NOWHERE;
   }
 
   private List<String> assertion(PlanNode pn) throws NodeException {

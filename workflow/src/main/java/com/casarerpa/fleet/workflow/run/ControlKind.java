@@ -16,6 +16,7 @@ enum ControlKind {
   CATCH(true),
   FINALLY(true),
   RETRY(true),
+  ON_ERROR(true),
   THROW(false),
   ASSERT(false);
 
@@ -41,6 +42,7 @@ enum ControlKind {
       case "CatchNode" -> CATCH;
       case "FinallyNode" -> FINALLY;
       case "RetryNode" -> RETRY;
+      case "OnErrorNode" -> ON_ERROR;
       case "ThrowErrorNode" -> THROW;
       case "AssertNode" -> ASSERT;
       default -> PLAIN;

@@ -69,6 +69,9 @@ final class Executor {
       failedNode = s.nodeId;
       error = s.getMessage();
     }
+    if (status == RunStatus.COMPLETED) {
+      RunListenerCalls.progress(env.listener(), 100, null);
+    }
     Duration took = Duration.between(started, env.clock().instant());
     return new RunResult(
         status, userVariables(), nodeOutputs(), executions, took, failedNode, error, plan.issues);
@@ -154,10 +157,14 @@ final class Executor {
     return EXEC_OUT;
   }
 
-  /** Throws when cancelled or past the job deadline. */
+  /** Throws when cancelled (token or thread interrupt) or past the job deadline. */
   void checkStop(String nodeId) {
     if (env.token().isCancelled()) {
       throw new StopSignal(RunStatus.CANCELLED, nodeId, "cancelled: " + env.token().reason());
+    }
+    if (Thread.currentThread().isInterrupted()) {
+      throw new StopSignal(
+          RunStatus.CANCELLED, nodeId, "cancelled: the run's thread was interrupted");
     }
     if (System.nanoTime() - env.jobDeadline() >= 0) {
       throw new StopSignal(
@@ -202,10 +209,13 @@ final class Executor {
   }
 
   private void started(PlanNode pn) {
-    executions++;
+    boolean userNode = pn.index < plan.userNodeCount;
+    if (userNode) {
+      executions++;
+    }
     if (!executed[pn.index]) {
       executed[pn.index] = true;
-      if (pn.index < plan.userNodeCount) {
+      if (userNode) {
         distinct++;
       }
     }

@@ -107,6 +107,7 @@ final class GraphAnalysis {
         case FOR_START, WHILE_START -> pn.body = reach(pn, "body");
         case RETRY -> pn.body = reach(pn, "body", "retry_body");
         case TRY -> pn.body = reach(pn, "try_body");
+        case ON_ERROR -> pn.body = reach(pn, "protected_body");
         default -> {}
       }
     }

@@ -118,6 +118,22 @@ public final class PlanBuilder {
                   + def.type()));
       return;
     }
+    String unsupported = NodeRegistry.unsupportedReason(def.type());
+    if (unsupported != null) {
+      issues.add(
+          ValidationIssue.error(
+              UNKNOWN_NODE_TYPE,
+              def.id(),
+              "node '"
+                  + def.id()
+                  + "' uses "
+                  + def.type()
+                  + ", a CasareRPA node this engine does not run ("
+                  + unsupported
+                  + "); replace it, or install a plugin that provides "
+                  + def.type()));
+      return;
+    }
     String suggestion =
         registry.names().stream()
             .filter(n -> n.toLowerCase(Locale.ROOT).equals(def.type().toLowerCase(Locale.ROOT)))

@@ -12,7 +12,7 @@ final class RunListenerCalls {
 
   static void progress(RunListener l, int percent, PlanNode pn) {
     try {
-      l.onProgress(percent, pn.id, pn.type);
+      l.onProgress(percent, pn == null ? null : pn.id, pn == null ? null : pn.type);
     } catch (RuntimeException e) {
       LOG.warn("run listener failed in onProgress: {}", e.toString());
     }

@@ -79,7 +79,7 @@ public final class ValuePath {
     try {
       return Integer.valueOf(inner);
     } catch (NumberFormatException e) {
-      return null;
+      return inner.isEmpty() || inner.contains("[") ? null : inner;
     }
   }
 

@@ -32,10 +32,6 @@ class ControlFlowTest {
         null);
   }
 
-  private static String msg(String text) {
-    return text;
-  }
-
   @Test
   void if_expression_form_routes_on_the_evaluated_condition() throws Exception {
     TestWorkflow wf =
@@ -317,6 +313,5 @@ class ControlFlowTest {
         null);
     assertThat(listener.messages()).containsExactly("[log] hi nobody", "[log] hi Ada");
     assertThat(listener.percents).last().isEqualTo(100);
-    assertThat(msg("ok")).isEqualTo("ok");
   }
 }

@@ -50,7 +50,7 @@ class FixtureWorkflowsTest {
   void task_3_chains_math_through_node_outputs() throws Exception {
     RunResult r = run("task_3.json");
     assertThat(listener.messages()).containsExactly("[log_result] The final result is: 40.0");
-    assertThat(r.executedNodes()).isEqualTo(6);
+    assertThat(r.executedNodes()).isEqualTo(5);
   }
 
   @Test
@@ -65,6 +65,10 @@ class FixtureWorkflowsTest {
     RunResult r = run("task_1.json");
     assertThat(r.variables()).containsEntry("total_sum", 15.0);
     assertThat(listener.messages()).containsExactly("[log_total] The total sum is: 15.0");
+    assertThat(r.outputJson().at("/variables/numbers").toString()).isEqualTo("[1,2,3,4,5]");
+    assertThat(r.outputJson().at("/node_outputs/add_operation/result").doubleValue())
+        .isEqualTo(15.0);
+    assertThat(r.invalidWorkflow()).isFalse();
   }
 
   @Test
@@ -82,6 +86,28 @@ class FixtureWorkflowsTest {
     assertThat(Files.readString(work.resolve("power_test.txt"))).isEqualTo("CasareRPA is powerful");
     assertThat(listener.messages())
         .containsExactly("[log_content_length] The content length is: 21 bytes.");
+  }
+
+  @Test
+  void one_engine_runs_one_definition_on_many_threads_at_once() throws Exception {
+    WorkflowEngine engine = WorkflowEngine.builder().workRoot(work).build();
+    var wf = Fixtures.load("batch_1_5_control_flow.json");
+    try (var threads = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+      var runs = new java.util.ArrayList<java.util.concurrent.Future<RunResult>>();
+      for (int i = 0; i < 64; i++) {
+        runs.add(
+            threads.submit(
+                () -> engine.run(wf, RunOptions.DEFAULTS.withWorkingDirectory(work), null, null)));
+      }
+      for (var run : runs) {
+        RunResult r = run.get();
+        assertThat(r.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(r.variables())
+            .containsEntry("counter", 3.0)
+            .containsEntry("switch_val", "option_b");
+        assertThat(r.executedNodes()).isEqualTo(38);
+      }
+    }
   }
 
   @Test

@@ -18,35 +18,11 @@ final class BasicNodes {
   static List<NodeType> all() {
     return List.of(
         NodeType.of("EndNode", c -> ctx -> NodeResult.end()),
-        comment(),
+        NodeType.of("CommentNode", c -> ctx -> NodeResult.next()),
         NodeType.of("MergeNode", c -> ctx -> NodeResult.next()),
         NodeType.of("RerouteNode", c -> ctx -> NodeResult.next()),
         NodeType.of("LogNode", BasicNodes::log),
         NodeType.of("WaitNode", BasicNodes::waitNode));
-  }
-
-  private static NodeType comment() {
-    return new NodeType() {
-      @Override
-      public String name() {
-        return "CommentNode";
-      }
-
-      @Override
-      public List<String> execOutputs() {
-        return List.of();
-      }
-
-      @Override
-      public boolean hasExecInput() {
-        return false;
-      }
-
-      @Override
-      public Node create(NodeConfig config) {
-        return ctx -> NodeResult.end();
-      }
-    };
   }
 
   /**

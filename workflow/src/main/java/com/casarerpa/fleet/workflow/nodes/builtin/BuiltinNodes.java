@@ -15,6 +15,9 @@ public final class BuiltinNodes {
     all.addAll(VariableNodes.all());
     all.addAll(MathNodes.all());
     all.addAll(TextNodes.all());
+    all.addAll(TextSearchNodes.all());
+    all.addAll(RandomNodes.all());
+    all.addAll(UtilityNodes.all());
     all.addAll(ListNodes.all());
     all.addAll(DictNodes.all());
     all.addAll(DateTimeNodes.all());

@@ -27,6 +27,7 @@ public final class ControlFlowTypes {
         control("CatchNode", true, "catch_body", "exec_out"),
         control("FinallyNode", true, "finally_body", "exec_out"),
         control("RetryNode", true, "body", "retry_body", "exec_out", "success", "failed"),
+        control("OnErrorNode", true, "protected_body", "on_error", "finally"),
         control("ThrowErrorNode", true),
         control("AssertNode", true, "exec_out"));
   }

@@ -8,8 +8,11 @@ import com.casarerpa.fleet.workflow.nodes.NodeException;
 import com.casarerpa.fleet.workflow.nodes.NodeResult;
 import com.casarerpa.fleet.workflow.nodes.NodeType;
 import com.casarerpa.fleet.workflow.template.PythonText;
+import com.casarerpa.fleet.workflow.template.Scope;
+import com.casarerpa.fleet.workflow.template.ValuePath;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +45,7 @@ final class DictNodes {
                   Map<String, Object> d = new LinkedHashMap<>(dict(ctx, "dict"));
                   d.put(ctx.string("key", ""), ctx.param("value"));
                   ctx.output("result", d);
+                  ctx.output("dict", d);
                   return NodeResult.next();
                 }),
         NodeType.of(
@@ -51,6 +55,7 @@ final class DictNodes {
                   Map<String, Object> d = new LinkedHashMap<>(dict(ctx, "dict"));
                   Object removed = d.remove(ctx.string("key", ""));
                   ctx.output("result", d);
+                  ctx.output("dict", d);
                   ctx.output("removed_value", removed);
                   return NodeResult.next();
                 }),
@@ -64,19 +69,53 @@ final class DictNodes {
                   return NodeResult.next();
                 }),
         NodeType.of(
+            "DictHasKeyNode",
+            c ->
+                ctx -> {
+                  ctx.output("has_key", dict(ctx, "dict").containsKey(ctx.string("key", "")));
+                  return NodeResult.next();
+                }),
+        NodeType.of(
+            "DictItemsNode",
+            c ->
+                ctx -> {
+                  List<Object> items = new ArrayList<>();
+                  dict(ctx, "dict")
+                      .forEach((k, v) -> items.add(new ArrayList<>(Arrays.asList(k, v))));
+                  ctx.output("items", items);
+                  ctx.output("count", (long) items.size());
+                  return NodeResult.next();
+                }),
+        NodeType.of(
+            "GetPropertyNode",
+            c ->
+                ctx -> {
+                  Object target = ctx.param("object");
+                  String path = ctx.string("property_path", "");
+                  ValuePath p = ValuePath.parse("_." + path);
+                  Object v =
+                      p == null ? null : p.resolve(n -> n.equals("_") ? target : Scope.MISSING);
+                  ctx.output("value", v == Scope.MISSING ? null : v);
+                  return NodeResult.next();
+                }),
+        NodeType.of(
             "DictValuesNode",
             c ->
                 ctx -> {
                   Map<String, Object> d = dict(ctx, "dict");
                   ctx.output("values", new ArrayList<>(d.values()));
+                  ctx.output("count", (long) d.size());
                   return NodeResult.next();
                 }),
         NodeType.of(
             "DictMergeNode",
             c ->
                 ctx -> {
-                  Map<String, Object> d = new LinkedHashMap<>(dict(ctx, "dict_1"));
-                  d.putAll(dict(ctx, "dict_2"));
+                  Map<String, Object> d =
+                      new LinkedHashMap<>(
+                          dict(ctx, ctx.param("dict_1") != null ? "dict_1" : "dict1"));
+                  d.putAll(dict(ctx, ctx.param("dict_2") != null ? "dict_2" : "dict2"));
+                  ctx.output("dict", d);
                   ctx.output("result", d);
                   return NodeResult.next();
                 }),

@@ -83,7 +83,8 @@ final class FileActions {
   }
 
   static NodeResult copy(NodeContext ctx, Path from, boolean move) throws NodeException {
-    String dest = ctx.string("destination_path", ctx.string("destination", ""));
+    String dest =
+        ctx.string("dest_path", ctx.string("destination_path", ctx.string("destination", "")));
     if (dest.isBlank()) {
       throw new NodeException(
           ctx.nodeId() + ": destination_path is empty; set config.destination_path");

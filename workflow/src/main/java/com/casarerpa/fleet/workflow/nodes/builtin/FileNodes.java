@@ -57,6 +57,12 @@ final class FileNodes {
     return ctx.resolvePath(p);
   }
 
+  /** Copy/Move source: {@code source_path}, else {@code file_path}. */
+  static Path source(NodeContext ctx) throws NodeException {
+    String p = ctx.string("source_path", "");
+    return p.isBlank() ? path(ctx) : ctx.resolvePath(p);
+  }
+
   static Charset charset(NodeContext ctx) throws NodeException {
     String name = ctx.string("encoding", "utf-8");
     try {
@@ -77,8 +83,8 @@ final class FileNodes {
       case "Write File" -> ctx -> FileActions.write(ctx, path(ctx), false);
       case "Append File" -> ctx -> FileActions.write(ctx, path(ctx), true);
       case "Delete File" -> ctx -> FileActions.delete(ctx, path(ctx));
-      case "Copy File" -> ctx -> FileActions.copy(ctx, path(ctx), false);
-      case "Move File" -> ctx -> FileActions.copy(ctx, path(ctx), true);
+      case "Copy File" -> ctx -> FileActions.copy(ctx, source(ctx), false);
+      case "Move File" -> ctx -> FileActions.copy(ctx, source(ctx), true);
       case "File Exists" -> ctx -> FileActions.exists(ctx, path(ctx));
       case "Get File Size", "Get File Info" -> ctx -> FileActions.info(ctx, path(ctx));
       case "Create Directory" ->
@@ -94,7 +100,9 @@ final class FileNodes {
                   ctx,
                   ctx.resolvePath(
                       ctx.string(
-                          "directory_path", ctx.string("path", ctx.string("file_path", ".")))));
+                          "directory_path",
+                          ctx.string(
+                              "dir_path", ctx.string("path", ctx.string("file_path", "."))))));
       default ->
           throw new NodeException(
               "unknown action '"

@@ -38,7 +38,7 @@ final class HttpNodes {
         String method = action.substring(0, action.indexOf(' '));
         yield ctx -> HttpCall.execute(ctx, method, null);
       }
-      case "Download File" -> ctx -> HttpCall.execute(ctx, "GET", FileNodesPaths.savePath(ctx));
+      case "Download File" -> ctx -> HttpCall.execute(ctx, "GET", savePath(ctx));
       case "Upload File" -> ctx -> HttpCall.execute(ctx, "POST", null);
       case "Configure Auth" -> HttpNodes::configureAuth;
       default ->
@@ -80,16 +80,14 @@ final class HttpNodes {
     return NodeResult.next();
   }
 
-  /** Where Download File saves, inside the job folder. */
-  static final class FileNodesPaths {
-    private FileNodesPaths() {}
-
-    static java.nio.file.Path savePath(NodeContext ctx) throws NodeException {
-      String p = ctx.string("save_path", ctx.string("output_path", ctx.string("file_path", "")));
-      if (p.isBlank()) {
-        throw new NodeException(ctx.nodeId() + ": Download File needs save_path");
-      }
-      return ctx.resolvePath(p);
+  /**
+   * Where Download File saves: {@code save_path} (or {@code output_path}), inside the job folder.
+   */
+  private static java.nio.file.Path savePath(NodeContext ctx) throws NodeException {
+    String p = ctx.string("save_path", ctx.string("output_path", ctx.string("file_path", "")));
+    if (p.isBlank()) {
+      throw new NodeException(ctx.nodeId() + ": Download File needs save_path");
     }
+    return ctx.resolvePath(p);
   }
 }

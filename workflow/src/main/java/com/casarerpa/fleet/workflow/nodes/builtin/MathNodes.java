@@ -192,8 +192,8 @@ final class MathNodes {
   /** {@code min_value} (0), {@code max_value} (100), {@code integer_only} (true). */
   private static Node random(NodeConfig config) {
     return ctx -> {
-      double min = ctx.number("min_value", 0);
-      double max = ctx.number("max_value", 100);
+      double min = ctx.number("min_value", ctx.number("min", 0));
+      double max = ctx.number("max_value", ctx.number("max", 100));
       if (max < min) {
         throw new NodeException(ctx.nodeId() + ": max_value " + max + " is below min_value " + min);
       }

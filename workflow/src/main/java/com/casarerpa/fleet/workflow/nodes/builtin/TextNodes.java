@@ -33,7 +33,7 @@ final class TextNodes {
             c ->
                 ctx -> {
                   String text = ctx.string("text", "");
-                  String sep = ctx.string("separator", "");
+                  String sep = ctx.string("separator", ctx.string("delimiter", ""));
                   long max = ctx.integer("max_split", -1);
                   List<Object> parts = new ArrayList<>();
                   if (sep.isEmpty()) {
@@ -48,6 +48,7 @@ final class TextNodes {
                                 text.split(Pattern.quote(sep), max < 0 ? -1 : (int) max + 1)));
                   }
                   ctx.output("result", parts);
+                  ctx.output("parts", parts);
                   ctx.output("count", (long) parts.size());
                   return NodeResult.next();
                 }),
@@ -56,11 +57,15 @@ final class TextNodes {
             c ->
                 ctx -> {
                   String text = ctx.string("text", "");
-                  String result =
-                      text.replace(
-                          ctx.string("old_value", ctx.string("search", "")),
-                          ctx.string("new_value", ctx.string("replace", "")));
-                  ctx.output("result", result);
+                  String from =
+                      ctx.string("old_value", ctx.string("old", ctx.string("search", "")));
+                  String to = ctx.string("new_value", ctx.string("new", ctx.string("replace", "")));
+                  long count =
+                      from.isEmpty()
+                          ? 0
+                          : (text.length() - text.replace(from, "").length()) / from.length();
+                  ctx.output("result", text.replace(from, to));
+                  ctx.output("replacements", count);
                   return NodeResult.next();
                 }),
         NodeType.of(
@@ -118,7 +123,9 @@ final class TextNodes {
                   Pattern p = compile(ctx.string("pattern", ""), ctx.nodeId());
                   String replacement =
                       ctx.string("replacement", "").replaceAll("\\\\(\\d)", "\\$$1");
-                  String result = p.matcher(ctx.string("text", "")).replaceAll(replacement);
+                  String result =
+                      p.matcher(new GuardedText(ctx.string("text", ""), ctx))
+                          .replaceAll(replacement);
                   ctx.output("result", result);
                   return NodeResult.next();
                 }));
@@ -130,6 +137,9 @@ final class TextNodes {
       List<String> parts = new ArrayList<>();
       for (int i = 1; i <= 10; i++) {
         Object v = ctx.param("string_" + i);
+        if (v == null) {
+          v = ctx.param("string" + i);
+        }
         if (v != null) {
           parts.add(PythonText.str(v));
         }
@@ -170,7 +180,7 @@ final class TextNodes {
     return ctx -> {
       String flags = ctx.flag("ignore_case", false) ? "(?i)" : "";
       Pattern p = compile(flags + ctx.string("pattern", ""), ctx.nodeId());
-      Matcher m = p.matcher(ctx.string("text", ""));
+      Matcher m = p.matcher(new GuardedText(ctx.string("text", ""), ctx));
       List<Object> all = new ArrayList<>();
       List<Object> groups = new ArrayList<>();
       while (m.find() && all.size() < 100_000) {

@@ -1,0 +1,61 @@
+package com.casarerpa.fleet.agent.cli;
+
+import com.casarerpa.fleet.agent.Agent;
+import com.casarerpa.fleet.agent.AgentExit;
+import com.casarerpa.fleet.agent.config.AgentConfig;
+import com.casarerpa.fleet.agent.config.ConfigException;
+import com.casarerpa.fleet.agent.jobs.EngineExecutor;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import sun.misc.Signal;
+
+/**
+ * {@code casare-agent run}: the daemon, as the service manager runs it. SIGTERM or SIGINT once:
+ * drain and stop; twice: stop running jobs at once; three times: exit immediately.
+ */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the robot agent until stopped (what the service manager runs).",
+      "",
+      "Signals: the first SIGTERM/SIGINT stops claiming, lets running jobs finish within",
+      "ROBOT_SHUTDOWN_BUDGET and releases the rest; a second stops running jobs at once;",
+      "a third exits immediately."
+    })
+final class RunCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+
+  @Mixin ConfigOptions options;
+
+  @Override
+  public Integer call() {
+    AgentConfig config;
+    try {
+      config = options.read();
+    } catch (ConfigException e) {
+      System.err.println(e.getMessage());
+      return AgentExit.CONFIG.code();
+    }
+    Agent agent = new Agent(config, EngineExecutor.standard(config.dataDir().resolve("work")));
+    agent.shipOwnLogs();
+    AtomicInteger signals = new AtomicInteger();
+    for (String name : new String[] {"TERM", "INT"}) {
+      Signal.handle(
+          new Signal(name),
+          signal -> {
+            int n = signals.incrementAndGet();
+            log.info("received SIG{} ({} of 3)", signal.getName(), n);
+            if (n >= 3) {
+              Runtime.getRuntime().halt(AgentExit.FORCED.code());
+            }
+            agent.requestStop();
+          });
+    }
+    return agent.run().code();
+  }
+}

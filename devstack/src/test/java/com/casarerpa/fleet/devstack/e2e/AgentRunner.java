@@ -1,0 +1,39 @@
+package com.casarerpa.fleet.devstack.e2e;
+
+import com.casarerpa.fleet.agent.Agent;
+import com.casarerpa.fleet.agent.config.AgentConfig;
+import com.casarerpa.fleet.agent.jobs.EngineExecutor;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Starts in-process agents for a robot against a stack URL, with test-friendly timing. */
+final class AgentRunner {
+  private AgentRunner() {}
+
+  static Map<String, String> settings(
+      String url, String anonKey, FleetOperator.Robot robot, Path dataDir, String... overrides) {
+    Map<String, String> settings = new HashMap<>();
+    settings.put("SUPABASE_URL", url);
+    settings.put("SUPABASE_ANON_KEY", anonKey);
+    settings.put("ROBOT_API_KEY", robot.key());
+    settings.put("ROBOT_DATA_DIR", dataDir.toString());
+    settings.put("ROBOT_OPS_PORT", "off");
+    settings.put("ROBOT_HEARTBEAT_INTERVAL", "1s");
+    settings.put("ROBOT_OFFLINE_THRESHOLD", "5s");
+    settings.put("ROBOT_CANCEL_GRACE", "1s");
+    settings.put("ROBOT_LOG_FLUSH_INTERVAL", "100ms");
+    settings.put("ROBOT_HOSTNAME", robot.name() + "-host");
+    for (int i = 0; i + 1 < overrides.length; i += 2) {
+      settings.put(overrides[i], overrides[i + 1]);
+    }
+    return settings;
+  }
+
+  static Agent start(Map<String, String> settings) {
+    AgentConfig config = AgentConfig.fromSettings(settings);
+    Agent agent = new Agent(config, EngineExecutor.standard(config.dataDir().resolve("work")));
+    agent.start();
+    return agent;
+  }
+}
