@@ -320,3 +320,23 @@ test('rpc: unknown functions and arguments are 404 PGRST202; privileges are 401/
   const asService = await service.rpc('rest_service_only');
   assert.equal(asService.data, 'secret');
 });
+
+test('match(), not in(), range past the end (416) and rpc count with head', async () => {
+  const matched = await service.from('rest_todos').select('title')
+    .like('title', `${run}%`).match({ priority: 5, done: false });
+  assert.equal(matched.error, null);
+  assert.deepEqual(matched.data, [{ title: t('beta') }]);
+
+  const notIn = await service.from('rest_todos').select('title')
+    .like('title', `${run}-%a`).not('title', 'in', `(${t('alpha')},${t('beta')})`).order('title');
+  assert.deepEqual(notIn.data.map((r) => r.title), [t('delta'), t('gamma')]);
+
+  const past = await service.from('rest_todos').select('id', { count: 'exact' })
+    .like('title', `${run}%`).range(1000, 1010);
+  assert.equal(past.status, 416);
+  assert.equal(past.error.code, 'PGRST103');
+
+  const counted = await anon.rpc('rest_series', { n: 5 }, { count: 'exact', head: true });
+  assert.equal(counted.error, null);
+  assert.equal(counted.count, 5);
+});
