@@ -340,3 +340,30 @@ test('match(), not in(), range past the end (416) and rpc count with head', asyn
   assert.equal(counted.error, null);
   assert.equal(counted.count, 5);
 });
+
+test('embedding: many-to-one as an object, one-to-many as an array, through foreign keys', async () => {
+  const project = await service.from('rest_projects').insert({ name: t('proj') }).select('id').single();
+  assert.equal(project.error, null);
+  const moved = await service.from('rest_todos').update({ project_id: project.data.id })
+    .in('title', [t('alpha'), t('beta')]);
+  assert.equal(moved.error, null);
+
+  const todo = await service.from('rest_todos').select('title, project:rest_projects(name)')
+    .eq('title', t('alpha')).single();
+  assert.equal(todo.error, null);
+  assert.deepEqual(todo.data, { title: t('alpha'), project: { name: t('proj') } });
+
+  const loose = await service.from('rest_todos').select('title, rest_projects(name)')
+    .eq('title', t('gamma')).single();
+  assert.deepEqual(loose.data, { title: t('gamma'), rest_projects: null });
+
+  const withTodos = await service.from('rest_projects').select('name, rest_todos(title, priority)')
+    .eq('id', project.data.id).single();
+  assert.equal(withTodos.error, null);
+  assert.equal(withTodos.data.name, t('proj'));
+  assert.deepEqual(withTodos.data.rest_todos.map((r) => r.title).sort(), [t('alpha'), t('beta')]);
+
+  const unrelated = await service.from('rest_projects').select('name, rest_open_todos(title)');
+  assert.equal(unrelated.status, 400);
+  assert.equal(unrelated.error.code, 'PGRST200');
+});

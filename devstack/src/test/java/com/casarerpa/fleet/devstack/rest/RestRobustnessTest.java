@@ -39,6 +39,12 @@ class RestRobustnessTest {
             CREATE TABLE public.robust (id int PRIMARY KEY, name text);
             GRANT SELECT, INSERT, UPDATE, DELETE ON public.robust TO anon, service_role;
             INSERT INTO public.robust VALUES (1, 'one'), (2, 'two');
+            CREATE TABLE public.robust_link (
+              id int PRIMARY KEY,
+              a int REFERENCES public.robust (id),
+              b int REFERENCES public.robust (id));
+            GRANT SELECT ON public.robust_link TO service_role;
+            INSERT INTO public.robust_link VALUES (10, 1, 2);
             CREATE FUNCTION public.robust_timeout() RETURNS text
             LANGUAGE sql STABLE AS $$ SELECT current_setting('statement_timeout') $$;
             """);
@@ -206,6 +212,19 @@ class RestRobustnessTest {
         send("POST", "/rest/v1/robust", body.toString(), Map.of("Prefer", "count=exact"));
     assertThat(insert.statusCode()).as(insert.body()).isEqualTo(201);
     assertThat(insert.headers().firstValue("Content-Range")).contains("*/200");
+  }
+
+  @Test
+  void two_relationships_to_one_table_need_a_hint_to_embed() throws Exception {
+    assertError(get("/rest/v1/robust_link?select=id,robust(name)"), 300, "PGRST201");
+    HttpResponse<String> hinted =
+        get(
+            "/rest/v1/robust_link?select=id,first:robust!a(name),second:robust!robust_link_b_fkey(name)");
+    assertThat(hinted.statusCode()).as(hinted.body()).isEqualTo(200);
+    assertThat(JSON.readTree(hinted.body()))
+        .isEqualTo(
+            JSON.readTree(
+                "[{\"id\":10,\"first\":{\"name\":\"one\"},\"second\":{\"name\":\"two\"}}]"));
   }
 
   @Test
