@@ -320,3 +320,50 @@ test('rpc: unknown functions and arguments are 404 PGRST202; privileges are 401/
   const asService = await service.rpc('rest_service_only');
   assert.equal(asService.data, 'secret');
 });
+
+test('match(), not in(), range past the end (416) and rpc count with head', async () => {
+  const matched = await service.from('rest_todos').select('title')
+    .like('title', `${run}%`).match({ priority: 5, done: false });
+  assert.equal(matched.error, null);
+  assert.deepEqual(matched.data, [{ title: t('beta') }]);
+
+  const notIn = await service.from('rest_todos').select('title')
+    .like('title', `${run}-%a`).not('title', 'in', `(${t('alpha')},${t('beta')})`).order('title');
+  assert.deepEqual(notIn.data.map((r) => r.title), [t('delta'), t('gamma')]);
+
+  const past = await service.from('rest_todos').select('id', { count: 'exact' })
+    .like('title', `${run}%`).range(1000, 1010);
+  assert.equal(past.status, 416);
+  assert.equal(past.error.code, 'PGRST103');
+
+  const counted = await anon.rpc('rest_series', { n: 5 }, { count: 'exact', head: true });
+  assert.equal(counted.error, null);
+  assert.equal(counted.count, 5);
+});
+
+test('embedding: many-to-one as an object, one-to-many as an array, through foreign keys', async () => {
+  const project = await service.from('rest_projects').insert({ name: t('proj') }).select('id').single();
+  assert.equal(project.error, null);
+  const moved = await service.from('rest_todos').update({ project_id: project.data.id })
+    .in('title', [t('alpha'), t('beta')]);
+  assert.equal(moved.error, null);
+
+  const todo = await service.from('rest_todos').select('title, project:rest_projects(name)')
+    .eq('title', t('alpha')).single();
+  assert.equal(todo.error, null);
+  assert.deepEqual(todo.data, { title: t('alpha'), project: { name: t('proj') } });
+
+  const loose = await service.from('rest_todos').select('title, rest_projects(name)')
+    .eq('title', t('gamma')).single();
+  assert.deepEqual(loose.data, { title: t('gamma'), rest_projects: null });
+
+  const withTodos = await service.from('rest_projects').select('name, rest_todos(title, priority)')
+    .eq('id', project.data.id).single();
+  assert.equal(withTodos.error, null);
+  assert.equal(withTodos.data.name, t('proj'));
+  assert.deepEqual(withTodos.data.rest_todos.map((r) => r.title).sort(), [t('alpha'), t('beta')]);
+
+  const unrelated = await service.from('rest_projects').select('name, rest_open_todos(title)');
+  assert.equal(unrelated.status, 400);
+  assert.equal(unrelated.error.code, 'PGRST200');
+});

@@ -23,6 +23,9 @@ import org.slf4j.LoggerFactory;
 public final class LocalStack implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
 
+  /** Largest request body accepted (a 1000-line log batch is well below it); larger is 413. */
+  public static final long MAX_REQUEST_BYTES = 16L * 1024 * 1024;
+
   private final StackContext context;
   private final List<StackComponent> components;
   private final Javalin http;
@@ -82,6 +85,7 @@ public final class LocalStack implements AutoCloseable {
           Javalin.create(
               config -> {
                 config.startup.showJavalinBanner = false;
+                config.http.maxRequestSize = MAX_REQUEST_BYTES;
                 components.forEach(c -> c.configure(config));
               });
       http.start(settings.host(), settings.port());

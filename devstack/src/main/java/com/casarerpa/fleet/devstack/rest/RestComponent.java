@@ -71,6 +71,9 @@ public final class RestComponent implements StackComponent {
     }
     config.routes.get(PREFIX + "/", this::root);
     config.routes.get(PREFIX, this::root);
+    for (HandlerType method : METHODS) {
+      config.routes.addHttpHandler(method, PREFIX + "/<path>", this::invalidPath);
+    }
   }
 
   @Override
@@ -150,6 +153,12 @@ public final class RestComponent implements StackComponent {
     ctx.status(200)
         .contentType("application/openapi+json; charset=utf-8")
         .result(json.writeValueAsString(doc));
+  }
+
+  /** Any other path under {@code /rest/v1}: PostgREST's 404 {@code PGRST125}. */
+  private void invalidPath(Context ctx) {
+    writeError(
+        ctx, new ApiError(404, "PGRST125", "Invalid path specified in request URL", null, null));
   }
 
   private static void checkProfile(Context ctx) {

@@ -25,12 +25,13 @@ final class SchemaCache {
   private record Snapshot(
       Map<String, Relation> relations,
       Map<String, List<RpcFunction>> functions,
-      Map<String, Map<String, String>> roleSettings) {}
+      Map<String, Map<String, String>> roleSettings,
+      List<ForeignKey> foreignKeys) {}
 
   private final DataSource catalog;
   private final String schema;
   private final Object reloadLock = new Object();
-  private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of(), Map.of());
+  private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of(), Map.of(), List.of());
   private volatile long generation;
 
   SchemaCache(DataSource catalog, String schema) {
@@ -76,6 +77,17 @@ final class SchemaCache {
     return snapshot.roleSettings().getOrDefault(role, Map.of());
   }
 
+  /** Foreign keys between relations of the exposed schema. */
+  List<ForeignKey> foreignKeys() {
+    return snapshot.foreignKeys();
+  }
+
+  /** The foreign keys after one reload (a relationship may have been added since the load). */
+  List<ForeignKey> refreshedForeignKeys() {
+    reloadAfterMiss();
+    return snapshot.foreignKeys();
+  }
+
   /** Names of every known function. */
   java.util.Set<String> functionNames() {
     return snapshot.functions().keySet();
@@ -106,7 +118,12 @@ final class SchemaCache {
     try (Connection c = catalog.getConnection()) {
       Map<String, Relation> relations = loadRelations(c);
       Map<String, List<RpcFunction>> functions = new CatalogFunctions(c, schema).load();
-      snapshot = new Snapshot(Map.copyOf(relations), Map.copyOf(functions), loadRoleSettings(c));
+      snapshot =
+          new Snapshot(
+              Map.copyOf(relations),
+              Map.copyOf(functions),
+              loadRoleSettings(c),
+              loadForeignKeys(c));
       generation++;
     } catch (SQLException e) {
       throw new ApiError(
@@ -170,6 +187,44 @@ final class SchemaCache {
                     java.util.Collections.unmodifiableMap(cols),
                     List.copyOf(keys.getOrDefault(name, List.of())))));
     return relations;
+  }
+
+  private List<ForeignKey> loadForeignKeys(Connection c) throws SQLException {
+    List<ForeignKey> keys = new ArrayList<>();
+    try (PreparedStatement s =
+        c.prepareStatement(
+            """
+            SELECT con.conname, cl.relname,
+                   ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY AS k(n, i)
+                         JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n
+                         ORDER BY k.i),
+                   fcl.relname,
+                   ARRAY(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY AS k(n, i)
+                         JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n
+                         ORDER BY k.i)
+            FROM pg_constraint con
+            JOIN pg_class cl ON cl.oid = con.conrelid
+            JOIN pg_namespace n ON n.oid = cl.relnamespace
+            JOIN pg_class fcl ON fcl.oid = con.confrelid
+            JOIN pg_namespace fn ON fn.oid = fcl.relnamespace
+            WHERE con.contype = 'f' AND n.nspname = ? AND fn.nspname = ?
+            ORDER BY con.conname
+            """)) {
+      s.setString(1, schema);
+      s.setString(2, schema);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          keys.add(
+              new ForeignKey(
+                  rs.getString(1),
+                  rs.getString(2),
+                  strings(rs.getArray(3)),
+                  rs.getString(4),
+                  strings(rs.getArray(5))));
+        }
+      }
+    }
+    return List.copyOf(keys);
   }
 
   private static Map<String, Map<String, String>> loadRoleSettings(Connection c)

@@ -68,7 +68,13 @@ final class SchemaReloadListener {
         if (stopping) {
           return;
         }
-        log.warn("schema listener lost its connection ({}); retrying in {}", e.getMessage(), RETRY);
+        if (e instanceof SQLException sql && "57P01".equals(sql.getSQLState())) {
+          // the database is shutting down (the JVM's shutdown hooks race ours): not a fault
+          log.debug("schema listener: database shutting down; retrying in {}", RETRY);
+        } else {
+          log.warn(
+              "schema listener lost its connection ({}); retrying in {}", e.getMessage(), RETRY);
+        }
         try {
           Thread.sleep(RETRY);
         } catch (InterruptedException ie) {

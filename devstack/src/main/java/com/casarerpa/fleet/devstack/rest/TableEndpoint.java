@@ -64,7 +64,10 @@ final class TableEndpoint {
     Sql inner =
         new Sql()
             .append("SELECT ")
-            .append(query.select().render(target, ALIAS, castTypes))
+            .append(
+                query
+                    .select()
+                    .render(target, ALIAS, castTypes, new Embedding(cache, relation, castTypes)))
             .append(" FROM " + relation.qualifiedName() + " " + ALIAS);
     appendWhere(inner, where);
     inner.append(query.orderBy(target, ALIAS)).append(query.page(maxRows));
@@ -230,7 +233,9 @@ final class TableEndpoint {
     Sql select =
         headersOnly
             ? new Sql().append(TableWrite.identList(relation.primaryKey()))
-            : query.select().render(target, ALIAS, castTypes);
+            : query
+                .select()
+                .render(target, ALIAS, castTypes, new Embedding(cache, relation, castTypes));
     Sql sql =
         new Sql()
             .append("WITH pgrst_source AS (")

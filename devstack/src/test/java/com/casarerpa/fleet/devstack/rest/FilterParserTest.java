@@ -89,10 +89,16 @@ class FilterParserTest {
   }
 
   @Test
-  void embedding_is_refused_with_pgrst200() {
+  void embeds_parse_with_alias_and_hint_and_are_refused_where_unsupported() {
+    SelectList select = SelectList.parse("id,robot:robots!jobs_robot_fk(name,id)", "jobs");
     ApiError e =
-        catchThrowableOfType(ApiError.class, () -> SelectList.parse("id,robots(*)", "jobs"));
+        catchThrowableOfType(
+            ApiError.class, () -> select.render(ANY_COLUMN, "t", name -> name, null));
     assertThat(e.status()).isEqualTo(400);
     assertThat(e.code()).isEqualTo("PGRST200");
+    ApiError inner =
+        catchThrowableOfType(
+            ApiError.class, () -> SelectList.parse("id,robots!inner(name)", "jobs"));
+    assertThat(inner.code()).isEqualTo("PGRST100");
   }
 }

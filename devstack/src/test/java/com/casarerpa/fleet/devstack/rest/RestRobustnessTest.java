@@ -39,6 +39,12 @@ class RestRobustnessTest {
             CREATE TABLE public.robust (id int PRIMARY KEY, name text);
             GRANT SELECT, INSERT, UPDATE, DELETE ON public.robust TO anon, service_role;
             INSERT INTO public.robust VALUES (1, 'one'), (2, 'two');
+            CREATE TABLE public.robust_link (
+              id int PRIMARY KEY,
+              a int REFERENCES public.robust (id),
+              b int REFERENCES public.robust (id));
+            GRANT SELECT ON public.robust_link TO service_role;
+            INSERT INTO public.robust_link VALUES (10, 1, 2);
             CREATE FUNCTION public.robust_timeout() RETURNS text
             LANGUAGE sql STABLE AS $$ SELECT current_setting('statement_timeout') $$;
             """);
@@ -124,7 +130,7 @@ class RestRobustnessTest {
         send("POST", "/rest/v1/rpc/" + q("now(); DROP TABLE robust; --"), "{}", Map.of()),
         404,
         "PGRST202");
-    HttpResponse<String> rows = get("/rest/v1/robust?select=id&order=id");
+    HttpResponse<String> rows = get("/rest/v1/robust?select=id&id=lt.1000&order=id");
     assertThat(rows.statusCode()).isEqualTo(200);
     assertThat(JSON.readTree(rows.body())).isEqualTo(JSON.readTree("[{\"id\":1},{\"id\":2}]"));
   }
@@ -167,6 +173,7 @@ class RestRobustnessTest {
     assertError(
         send("GET", "/rest/v1/robust", null, Map.of("Accept-Profile", "auth")), 406, "PGRST106");
     assertError(send("PATCH", "/rest/v1/rpc/robust_missing", "{}", Map.of()), 405, "PGRST101");
+    assertError(get("/rest/v1/robust/1/extra"), 404, "PGRST125");
   }
 
   @Test
@@ -190,6 +197,34 @@ class RestRobustnessTest {
             HttpRequest.newBuilder(URI.create(stack.url() + "/rest/v1/")).build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(keyless.statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void a_bulk_insert_larger_than_a_megabyte_is_accepted() throws Exception {
+    StringBuilder body = new StringBuilder("[");
+    String name = "n".repeat(10_000);
+    for (int i = 0; i < 200; i++) {
+      body.append(i == 0 ? "" : ",").append("{\"id\":").append(1000 + i);
+      body.append(",\"name\":\"").append(name).append("\"}");
+    }
+    body.append("]");
+    HttpResponse<String> insert =
+        send("POST", "/rest/v1/robust", body.toString(), Map.of("Prefer", "count=exact"));
+    assertThat(insert.statusCode()).as(insert.body()).isEqualTo(201);
+    assertThat(insert.headers().firstValue("Content-Range")).contains("*/200");
+  }
+
+  @Test
+  void two_relationships_to_one_table_need_a_hint_to_embed() throws Exception {
+    assertError(get("/rest/v1/robust_link?select=id,robust(name)"), 300, "PGRST201");
+    HttpResponse<String> hinted =
+        get(
+            "/rest/v1/robust_link?select=id,first:robust!a(name),second:robust!robust_link_b_fkey(name)");
+    assertThat(hinted.statusCode()).as(hinted.body()).isEqualTo(200);
+    assertThat(JSON.readTree(hinted.body()))
+        .isEqualTo(
+            JSON.readTree(
+                "[{\"id\":10,\"first\":{\"name\":\"one\"},\"second\":{\"name\":\"two\"}}]"));
   }
 
   @Test
