@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.casarerpa.fleet.agent.config.AgentConfig;
+import com.casarerpa.fleet.agent.internal.Backoff;
+import com.casarerpa.fleet.agent.supabase.ChannelOptions;
+import com.casarerpa.fleet.agent.supabase.RealtimeChannel;
+import com.casarerpa.fleet.agent.supabase.RealtimeClient;
+import com.casarerpa.fleet.agent.supabase.SupabaseRest;
 import com.casarerpa.fleet.agent.support.FakeFleetBackend;
 import com.casarerpa.fleet.agent.support.FakeFleetBackend.Job;
 import com.casarerpa.fleet.agent.support.FakeWorkflowExecutor;
@@ -21,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -282,6 +288,45 @@ class AgentTest {
     assertThat(metrics.body())
         .contains("agent_jobs_running")
         .contains("agent_log_lines_shipped_total");
+  }
+
+  @Test
+  void log_lines_are_broadcast_live_only_while_a_viewer_is_present() {
+    startAgent();
+    RealtimeClient viewer =
+        new RealtimeClient(
+            SupabaseRest.httpClient(Duration.ofSeconds(2)),
+            backend.url(),
+            TestKeys.ANON_KEY,
+            Duration.ofSeconds(25),
+            new Backoff(Duration.ofMillis(20), Duration.ofMillis(100)));
+    RealtimeChannel tail =
+        viewer.channel("robot-logs:" + backend.robotId, ChannelOptions.presence("viewer-1", true));
+    List<String> seen = new CopyOnWriteArrayList<>();
+    tail.onBroadcast(
+        "log", payload -> payload.path("lines").forEach(l -> seen.add(l.path("message").asText())));
+    Job before = backend.enqueue(steps(step("log", "nobody watching")));
+    backend.announce(before);
+    await().until(() -> before.status.equals("completed"));
+    await()
+        .until(
+            () ->
+                backend.logs().stream()
+                    .anyMatch(l -> l.path("message").asText().equals("nobody watching")));
+    try {
+      viewer.start();
+      tail.track(FakeWorkflowExecutor.script().objectNode().put("viewer", "test"));
+      await().until(tail::isJoined);
+      await().until(() -> backend.realtime().received("presence").size() >= 2);
+
+      Job watched = backend.enqueue(steps(step("log", "someone is watching")));
+      backend.announce(watched);
+
+      await().atMost(Duration.ofSeconds(10)).until(() -> seen.contains("someone is watching"));
+      assertThat(seen).doesNotContain("nobody watching");
+    } finally {
+      viewer.stop(Duration.ofSeconds(2));
+    }
   }
 
   private long stoppedLines() {

@@ -168,6 +168,24 @@ class AgentProcessTest {
   }
 
   @Test
+  void a_second_sigterm_stops_the_running_job_at_once_releases_it_and_exits_4() throws Exception {
+    FleetOperator.Robot robot = operator.createRobot(name("forced"), 1);
+    AgentProcess agent = process(robot, "ROBOT_SHUTDOWN_BUDGET", "120s");
+    UUID workflow =
+        operator.upsertWorkflow(name("endless"), Workflows.linear("endless").waitSeconds(300).end());
+    UUID job = operator.enqueue(workflow, Map.of());
+    awaitStatus(job, "running", 30);
+
+    agent.terminate();
+    Thread.sleep(1000);
+    agent.terminate();
+
+    assertThat(agent.waitForExit(30)).as(agent.output()).isEqualTo(AgentExit.FORCED.code());
+    assertThat(status(job)).isEqualTo("queued");
+    operator.cancel(job);
+  }
+
+  @Test
   void two_agents_never_run_the_same_job() {
     inProcess(operator.createRobot(name("twin-a"), 2));
     inProcess(operator.createRobot(name("twin-b"), 2));
