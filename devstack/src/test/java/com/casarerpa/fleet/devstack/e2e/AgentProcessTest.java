@@ -172,7 +172,8 @@ class AgentProcessTest {
     FleetOperator.Robot robot = operator.createRobot(name("forced"), 1);
     AgentProcess agent = process(robot, "ROBOT_SHUTDOWN_BUDGET", "120s");
     UUID workflow =
-        operator.upsertWorkflow(name("endless"), Workflows.linear("endless").waitSeconds(300).end());
+        operator.upsertWorkflow(
+            name("endless"), Workflows.linear("endless").waitSeconds(300).end());
     UUID job = operator.enqueue(workflow, Map.of());
     awaitStatus(job, "running", 30);
 
