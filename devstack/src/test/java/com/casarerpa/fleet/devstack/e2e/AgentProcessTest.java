@@ -144,6 +144,12 @@ class AgentProcessTest {
     assertThat(agent.waitForExit(40)).as(agent.output()).isEqualTo(AgentExit.OK.code());
     assertThat(status(job)).isEqualTo("completed");
     assertThat(operator.robot(robot.id()).path("status").asText()).isEqualTo("offline");
+    assertThat(
+            operator
+                .get("/rest/v1/robot_logs?select=message&source=eq.agent&robot_id=eq." + robot.id())
+                .findValuesAsText("message"))
+        .as("the daemon's own log lines reach robot_logs")
+        .anySatisfy(m -> assertThat(m).startsWith("registered as robot"));
     await()
         .atMost(Duration.ofSeconds(5))
         .until(() -> !fleet.presenceKeys().contains(robot.id().toString()));
