@@ -26,7 +26,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -120,6 +122,23 @@ class AgentTest {
             .orElseThrow();
     assertThat(line.path("job_id").asText()).isEqualTo(job.id.toString());
     assertThat(line.path("level").asText()).isEqualTo("INFO");
+  }
+
+  @Test
+  void a_stop_during_a_patient_registration_ends_the_agent_promptly() throws Exception {
+    backend.down(true);
+    Agent starting =
+        new Agent(
+            AgentConfig.fromSettings(
+                TestKeys.settings(backend.url().toString(), "ROBOT_DATA_DIR", dataDir.toString())),
+            executor);
+    CompletableFuture<AgentExit> exit = CompletableFuture.supplyAsync(starting::run);
+    await().until(() -> backend.calls("robot_register") >= 2);
+
+    starting.requestStop();
+
+    assertThat(exit.get(10, TimeUnit.SECONDS)).isEqualTo(AgentExit.OK);
+    assertThat(backend.calls("claim_jobs")).isZero();
   }
 
   @Test
