@@ -79,6 +79,7 @@ public final class Agent {
   private volatile AgentLogAppender ownLogs;
   private volatile Running running;
   private volatile Thread stopper;
+  private volatile Thread starting;
 
   public Agent(AgentConfig config, WorkflowExecutor executor, InstantSource clock) {
     this.config = config;
@@ -123,7 +124,13 @@ public final class Agent {
     log.info("casare-agent {} starting: {}", AgentVersion.get(), config.describe());
     logs.start();
     startOps();
-    Registration robot = Registration.register(rest, config, AgentVersion.get());
+    starting = Thread.currentThread();
+    Registration robot;
+    try {
+      robot = Registration.register(rest, config, AgentVersion.get());
+    } finally {
+      starting = null;
+    }
     checkTenant(robot);
     releaseHeldJobs(robot);
     log.info(
@@ -140,10 +147,16 @@ public final class Agent {
             config.anonKey(),
             RealtimeClient.HEARTBEAT_INTERVAL,
             new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30)));
-    running =
-        Running.wire(
-            config, robot, rest, executor, realtime, logs, timers, fleet, clock, metrics, this);
-    running.start();
+    synchronized (this) {
+      if (stopper != null) {
+        log.info("stop requested while starting; not going online");
+        return;
+      }
+      running =
+          Running.wire(
+              config, robot, rest, executor, realtime, logs, timers, fleet, clock, metrics, this);
+      running.start();
+    }
     logs.append(LogLevel.INFO, "robot online: " + robot.name(), null, null, "agent");
   }
 
@@ -159,6 +172,10 @@ public final class Agent {
     } catch (RobotKeyRejected e) {
       fatal(e);
     } catch (BackendUnavailable e) {
+      if (stopper != null) {
+        Thread.interrupted(); // the stop interrupted registration; wait for the stop itself
+        return awaitExit();
+      }
       log.error(
           "cannot reach Supabase at {} to register: {}. Check SUPABASE_URL and the network;"
               + " the service manager may restart the agent",
@@ -258,6 +275,10 @@ public final class Agent {
                     stopped.countDown();
                   }
                 });
+    Thread registering = starting;
+    if (registering != null) {
+      registering.interrupt();
+    }
     stopper.start();
   }
 

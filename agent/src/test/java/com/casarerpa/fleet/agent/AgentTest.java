@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.casarerpa.fleet.agent.config.AgentConfig;
+import com.casarerpa.fleet.agent.internal.Backoff;
+import com.casarerpa.fleet.agent.supabase.ChannelOptions;
+import com.casarerpa.fleet.agent.supabase.RealtimeChannel;
+import com.casarerpa.fleet.agent.supabase.RealtimeClient;
+import com.casarerpa.fleet.agent.supabase.SupabaseRest;
 import com.casarerpa.fleet.agent.support.FakeFleetBackend;
 import com.casarerpa.fleet.agent.support.FakeFleetBackend.Job;
 import com.casarerpa.fleet.agent.support.FakeWorkflowExecutor;
@@ -21,6 +26,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -114,6 +122,23 @@ class AgentTest {
             .orElseThrow();
     assertThat(line.path("job_id").asText()).isEqualTo(job.id.toString());
     assertThat(line.path("level").asText()).isEqualTo("INFO");
+  }
+
+  @Test
+  void a_stop_during_a_patient_registration_ends_the_agent_promptly() throws Exception {
+    backend.down(true);
+    Agent starting =
+        new Agent(
+            AgentConfig.fromSettings(
+                TestKeys.settings(backend.url().toString(), "ROBOT_DATA_DIR", dataDir.toString())),
+            executor);
+    CompletableFuture<AgentExit> exit = CompletableFuture.supplyAsync(starting::run);
+    await().until(() -> backend.calls("robot_register") >= 2);
+
+    starting.requestStop();
+
+    assertThat(exit.get(10, TimeUnit.SECONDS)).isEqualTo(AgentExit.OK);
+    assertThat(backend.calls("claim_jobs")).isZero();
   }
 
   @Test
@@ -282,6 +307,55 @@ class AgentTest {
     assertThat(metrics.body())
         .contains("agent_jobs_running")
         .contains("agent_log_lines_shipped_total");
+  }
+
+  @Test
+  void log_lines_are_broadcast_live_only_while_a_viewer_is_present() {
+    startAgent();
+    RealtimeClient viewer =
+        new RealtimeClient(
+            SupabaseRest.httpClient(Duration.ofSeconds(2)),
+            backend.url(),
+            TestKeys.ANON_KEY,
+            Duration.ofSeconds(25),
+            new Backoff(Duration.ofMillis(20), Duration.ofMillis(100)));
+    RealtimeChannel tail =
+        viewer.channel("robot-logs:" + backend.robotId, ChannelOptions.presence("viewer-1", true));
+    List<String> seen = new CopyOnWriteArrayList<>();
+    tail.onBroadcast(
+        "log", payload -> payload.path("lines").forEach(l -> seen.add(l.path("message").asText())));
+    Job before = backend.enqueue(steps(step("log", "nobody watching")));
+    backend.announce(before);
+    await().until(() -> before.status.equals("completed"));
+    await()
+        .until(
+            () ->
+                backend.logs().stream()
+                    .anyMatch(l -> l.path("message").asText().equals("nobody watching")));
+    await()
+        .during(Duration.ofMillis(500))
+        .atMost(Duration.ofSeconds(3))
+        .until(() -> liveBroadcasts() == 0);
+    try {
+      viewer.start();
+      tail.track(FakeWorkflowExecutor.script().objectNode().put("viewer", "test"));
+      await().until(tail::isJoined);
+      await().until(() -> backend.realtime().received("presence").size() >= 2);
+
+      Job watched = backend.enqueue(steps(step("log", "someone is watching")));
+      backend.announce(watched);
+
+      await().atMost(Duration.ofSeconds(10)).until(() -> seen.contains("someone is watching"));
+      assertThat(liveBroadcasts()).isPositive();
+    } finally {
+      viewer.stop(Duration.ofSeconds(2));
+    }
+  }
+
+  private long liveBroadcasts() {
+    return backend.realtime().received("broadcast").stream()
+        .filter(m -> m.topic().equals("realtime:robot-logs:" + backend.robotId))
+        .count();
   }
 
   private long stoppedLines() {

@@ -1,5 +1,6 @@
 package com.casarerpa.fleet.agent.supabase;
 
+import com.casarerpa.fleet.agent.config.Secrets;
 import com.casarerpa.fleet.agent.internal.Backoff;
 import com.casarerpa.fleet.agent.internal.ExecutorStop;
 import com.casarerpa.fleet.agent.internal.Json;
@@ -45,6 +46,7 @@ public final class RealtimeClient {
   private final OkHttpClient http;
   private final String url;
   private final String accessToken;
+  private final String accessTokenForScrub;
   private final Duration heartbeatInterval;
   private final Backoff reconnectBackoff;
   private final ScheduledExecutorService loop =
@@ -81,6 +83,7 @@ public final class RealtimeClient {
     String base = supabaseUrl.toString().replaceFirst("^http", "ws");
     this.url = base + "/realtime/v1/websocket?apikey=" + apiKey + "&vsn=1.0.0";
     this.accessToken = apiKey.startsWith("sb_") ? null : apiKey;
+    this.accessTokenForScrub = apiKey;
     this.heartbeatInterval = heartbeatInterval;
     this.reconnectBackoff = reconnectBackoff;
   }
@@ -285,7 +288,10 @@ public final class RealtimeClient {
 
     @Override
     public void onFailure(WebSocket ws, Throwable t, Response response) {
-      String why = response != null ? "HTTP " + response.code() : t.toString();
+      String why =
+          response != null
+              ? "HTTP " + response.code()
+              : Secrets.scrub(t.toString(), accessTokenForScrub);
       hand(() -> lost(ws, why));
     }
   }

@@ -5,9 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.casarerpa.fleet.agent.Agent;
 import com.casarerpa.fleet.agent.AgentExit;
+import com.casarerpa.fleet.agent.cli.AgentMain;
 import com.casarerpa.fleet.devstack.LocalStack;
 import com.casarerpa.fleet.devstack.StackSettings;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** The robot agent against the real local stack: database, REST and Realtime. */
 class AgentEndToEndTest {
@@ -108,6 +112,38 @@ class AgentEndToEndTest {
         .until(() -> operator.job(job).path("status").asText().equals("cancelled"));
 
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+  }
+
+  @Test
+  void doctor_passes_every_check_against_the_stack_and_fails_on_a_revoked_key() {
+    FleetOperator.Robot robot = operator.createRobot(name("doctor"), 1);
+    String[] args = {
+      "doctor",
+      "--config",
+      "/dev/null",
+      "--supabase-url",
+      stack.url(),
+      "--set",
+      "SUPABASE_ANON_KEY=" + stack.anonKey(),
+      "--set",
+      "ROBOT_API_KEY=" + robot.key(),
+      "--set",
+      "ROBOT_OPS_PORT=off"
+    };
+    StringWriter healthy = new StringWriter();
+    CommandLine cli = AgentMain.commandLine();
+    cli.setOut(new PrintWriter(healthy));
+
+    assertThat(cli.execute(args)).as(healthy.toString()).isZero();
+    assertThat(healthy.toString()).contains("ok    robot key: accepted", "ok    realtime: joined");
+
+    operator.revokeKeys(robot.id());
+    StringWriter revoked = new StringWriter();
+    CommandLine again = AgentMain.commandLine();
+    again.setOut(new PrintWriter(revoked));
+
+    assertThat(again.execute(args)).isEqualTo(1);
+    assertThat(revoked.toString()).contains("FAIL  robot key: rejected");
   }
 
   @Test

@@ -144,6 +144,12 @@ class AgentProcessTest {
     assertThat(agent.waitForExit(40)).as(agent.output()).isEqualTo(AgentExit.OK.code());
     assertThat(status(job)).isEqualTo("completed");
     assertThat(operator.robot(robot.id()).path("status").asText()).isEqualTo("offline");
+    assertThat(
+            operator
+                .get("/rest/v1/robot_logs?select=message&source=eq.agent&robot_id=eq." + robot.id())
+                .findValuesAsText("message"))
+        .as("the daemon's own log lines reach robot_logs")
+        .anySatisfy(m -> assertThat(m).startsWith("registered as robot"));
     await()
         .atMost(Duration.ofSeconds(5))
         .until(() -> !fleet.presenceKeys().contains(robot.id().toString()));
@@ -164,6 +170,25 @@ class AgentProcessTest {
     JsonNode row = operator.job(job);
     assertThat(row.path("status").asText()).isEqualTo("queued");
     assertThat(row.path("retry_count").asInt()).isZero();
+    operator.cancel(job);
+  }
+
+  @Test
+  void a_second_sigterm_stops_the_running_job_at_once_releases_it_and_exits_4() throws Exception {
+    FleetOperator.Robot robot = operator.createRobot(name("forced"), 1);
+    AgentProcess agent = process(robot, "ROBOT_SHUTDOWN_BUDGET", "120s");
+    UUID workflow =
+        operator.upsertWorkflow(
+            name("endless"), Workflows.linear("endless").waitSeconds(300).end());
+    UUID job = operator.enqueue(workflow, Map.of());
+    awaitStatus(job, "running", 30);
+
+    agent.terminate();
+    Thread.sleep(1000);
+    agent.terminate();
+
+    assertThat(agent.waitForExit(30)).as(agent.output()).isEqualTo(AgentExit.FORCED.code());
+    assertThat(status(job)).isEqualTo("queued");
     operator.cancel(job);
   }
 
