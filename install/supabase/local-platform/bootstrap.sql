@@ -10,6 +10,8 @@
 --   publication supabase_realtime (empty; migrations add tables)
 --   realtime.messages + realtime.send(payload, event, topic, private): stores the message and
 --     notifies channel 'realtime_messages' with the row id; the local Realtime server delivers it.
+--   realtime.topic() and the API roles' grants on realtime.messages (RLS, with no policy, still
+--     denies everything): what private-channel policies are written against on Supabase.
 
 DO $$
 BEGIN
@@ -37,7 +39,7 @@ CREATE SCHEMA IF NOT EXISTS extensions;
 CREATE SCHEMA IF NOT EXISTS realtime;
 
 GRANT USAGE ON SCHEMA public, auth, extensions TO anon, authenticated, service_role;
-GRANT USAGE ON SCHEMA realtime TO service_role;
+GRANT USAGE ON SCHEMA realtime TO anon, authenticated, service_role;
 
 CREATE OR REPLACE FUNCTION auth.jwt() RETURNS jsonb
 LANGUAGE sql STABLE SET search_path = '' AS $$
@@ -109,3 +111,11 @@ END
 $$;
 REVOKE ALL ON FUNCTION realtime.send(jsonb, text, text, boolean) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION realtime.send(jsonb, text, text, boolean) TO service_role;
+
+CREATE OR REPLACE FUNCTION realtime.topic() RETURNS text
+LANGUAGE sql STABLE SET search_path = '' AS $$
+  SELECT nullif(current_setting('realtime.topic', true), '')::text
+$$;
+GRANT EXECUTE ON FUNCTION realtime.topic() TO anon, authenticated, service_role;
+GRANT SELECT, INSERT ON realtime.messages TO anon, authenticated, service_role;
+GRANT USAGE ON SEQUENCE realtime.messages_id_seq TO anon, authenticated, service_role;

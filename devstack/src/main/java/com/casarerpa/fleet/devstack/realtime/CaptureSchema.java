@@ -11,9 +11,9 @@ import javax.sql.DataSource;
  * change into the unlogged table {@code realtime_local.changes} and notifies channel {@code
  * realtime_local_changes}; the row never travels in the NOTIFY payload (8000-byte limit).
  *
- * <p>Also adds what Supabase grants around private channels: {@code realtime.topic()} and SELECT /
- * INSERT on {@code realtime.messages} for the API roles (RLS, with no policies, still denies all).
- * Local stack only: never applied to a real Supabase project.
+ * <p>What Supabase itself provides around private channels ({@code realtime.topic()}, the grants on
+ * {@code realtime.messages}) is in the local platform bootstrap. Local stack only: never applied to
+ * a real Supabase project.
  */
 final class CaptureSchema {
   static final String NOTIFY_CHANNEL = "realtime_local_changes";
@@ -46,14 +46,6 @@ final class CaptureSchema {
         RETURN NULL;
       END
       $$;
-      CREATE OR REPLACE FUNCTION realtime.topic() RETURNS text
-      LANGUAGE sql STABLE SET search_path = '' AS $$
-        SELECT nullif(current_setting('realtime.topic', true), '')::text
-      $$;
-      GRANT USAGE ON SCHEMA realtime TO anon, authenticated, service_role;
-      GRANT EXECUTE ON FUNCTION realtime.topic() TO anon, authenticated, service_role;
-      GRANT SELECT, INSERT ON realtime.messages TO anon, authenticated, service_role;
-      GRANT USAGE ON SEQUENCE realtime.messages_id_seq TO anon, authenticated, service_role;
       """;
 
   /**
