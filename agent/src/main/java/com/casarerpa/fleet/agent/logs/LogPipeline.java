@@ -26,18 +26,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ships agent and workflow log lines to {@code robot_logs} through {@code append_robot_logs}.
+ * Ships agent and workflow log lines to {@code robot_logs} through {@code append_robot_logs},
+ * write-ahead: a line is accepted once the journal ({@link LogSpool}) holds it.
  *
- * <p>Producers enqueue into a bounded memory queue (when full, a producer waits up to a second,
- * then the line is dropped and counted). One thread, {@code agent-log-shipper}, cuts batches by
- * size or by age and ships them. When the backend cannot take a batch, it goes to the {@link
- * LogSpool} on disk; while the spool holds anything, new batches are appended behind it and the
- * spool is replayed oldest first with full-jitter backoff, so lines reach the database in order,
- * and the client-generated ids make replays idempotent.
+ * <p>Producers hand lines to a bounded memory queue of {@code memoryLines}; {@link #append} waits
+ * while it is full (back-pressure from the disk, never a drop), {@link #offer} (the agent's own log
+ * appender) never waits and counts a full queue as dropped. Thread {@code
+ * agent-log-shipper-journal} drains the queue into the journal, written to the OS at least every
+ * {@value #JOURNAL_TICK_MS} ms (a {@code kill -9} loses nothing written) and fsynced every second
+ * and at stop (a power loss loses at most that second). Thread {@code agent-log-shipper} reads the
+ * journal oldest first, cuts batches by size or age, ships them and acknowledges them in the
+ * journal; while the backend is away it retries with full-jitter backoff. At start, whatever a
+ * previous run left unacknowledged ships first; the client {@code id} and {@code seq} make that
+ * replay idempotent. Disk budget policy: see {@link LogSpool}; refused lines are counted in {@code
+ * agent_log_lines_refused_total} and reported by one WARN per episode.
  */
 public final class LogPipeline {
   private static final Logger log = LoggerFactory.getLogger(LogPipeline.class);
-  private static final Duration OFFER_WAIT = Duration.ofSeconds(1);
+  private static final long JOURNAL_TICK_MS = 100;
+  private static final Duration SYNC_EVERY = Duration.ofSeconds(1);
 
   /** Batching settings. */
   public record Settings(
@@ -50,17 +57,22 @@ public final class LogPipeline {
   private final Settings settings;
   private final Consumer<RobotKeyRejected> onFatal;
   private final BlockingQueue<LogLine> queue;
-  private final Backoff replayBackoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
-  private final Thread thread;
+  private final Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
+  private final Thread writer;
+  private final Thread shipper;
+  private final Object journaled = new Object();
   private final Counter shipped;
   private final Counter spooled;
   private final Counter dropped;
+  private final Counter refused;
   private volatile LiveLogs live;
   private volatile boolean stopping;
+  private volatile boolean writerDone;
   private volatile Instant stopDeadline = Instant.MAX;
-  private Instant nextReplay = Instant.MIN;
-  private int replayFailures;
+  private Instant nextTry = Instant.MIN;
+  private int failures;
   private boolean outageReported;
+  private boolean budgetReported;
 
   public LogPipeline(
       SupabaseRest rest,
@@ -76,15 +88,17 @@ public final class LogPipeline {
     this.settings = settings;
     this.onFatal = onFatal;
     this.queue = new ArrayBlockingQueue<>(settings.memoryLines());
-    this.thread = new NamedThreads("agent-log-shipper", false).newThread(this::loop);
+    this.writer = new NamedThreads("agent-log-shipper-journal", false).newThread(this::journal);
+    this.shipper = new NamedThreads("agent-log-shipper", false).newThread(this::ship);
     this.shipped = metrics.counter("agent.log.lines.shipped");
     this.spooled = metrics.counter("agent.log.lines.spooled");
     this.dropped = metrics.counter("agent.log.lines.dropped");
+    this.refused = metrics.counter("agent.log.lines.refused");
     Gauge.builder("agent.log.spool.bytes", spool, LogSpool::bytes).register(metrics);
     Gauge.builder("agent.log.queue.lines", queue, BlockingQueue::size).register(metrics);
   }
 
-  /** Counts lines the spool had to drop (wire this to the spool's drop callback). */
+  /** Counts lines the journal had to drop (wire this to the journal's drop callback). */
   public void countDropped(long lines) {
     dropped.increment(lines);
   }
@@ -95,34 +109,32 @@ public final class LogPipeline {
   }
 
   public void start() {
-    thread.start();
+    writer.start();
+    shipper.start();
   }
 
   /**
-   * Queues a line; waits up to a second when the memory queue is full, then drops it (counted in
-   * {@code agent_log_lines_dropped_total}). Lines below the configured level are ignored.
+   * Queues a line for the journal, waiting while the memory queue is full (the journal writer
+   * empties it at disk speed). Lines below the configured level are ignored. Only a stopped
+   * pipeline or an interrupt drops a line, counted in {@code agent_log_lines_dropped_total}.
    */
   public void append(LogLevel level, String message, UUID jobId, String nodeId, String source) {
     if (!level.atLeast(settings.minLevel())) {
       return;
     }
-    LogLine line =
-        new LogLine(
-            UUID.randomUUID(),
-            sequence.next(),
-            clock.instant(),
-            level,
-            message,
-            jobId,
-            nodeId,
-            source);
+    LogLine line = line(level, message, jobId, nodeId, source);
     try {
-      if (!queue.offer(line, OFFER_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-        dropped.increment();
+      while (!queue.offer(line, JOURNAL_TICK_MS, TimeUnit.MILLISECONDS)) {
+        if (writerDone) {
+          dropped.increment();
+          return;
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      dropped.increment();
+      if (!queue.offer(line)) {
+        dropped.increment();
+      }
     }
   }
 
@@ -131,157 +143,178 @@ public final class LogPipeline {
     if (!level.atLeast(settings.minLevel())) {
       return;
     }
-    LogLine line =
-        new LogLine(
-            UUID.randomUUID(),
-            sequence.next(),
-            clock.instant(),
-            level,
-            message,
-            null,
-            null,
-            source);
-    if (!queue.offer(line)) {
+    if (!queue.offer(line(level, message, null, null, source))) {
       dropped.increment();
     }
   }
 
   /**
-   * Ships (or spools) everything queued, tries to replay the spool until {@code deadline}, and
-   * stops the shipper. Idempotent.
+   * Journals everything queued, ships what the backend takes until {@code deadline} (the rest stays
+   * in the journal for the next start), and stops both threads. Idempotent.
    */
   public void stop(Duration deadline) {
     stopDeadline = clock.instant().plus(deadline);
     stopping = true;
     try {
-      thread.join(deadline.plusSeconds(2).toMillis());
+      writer.join(deadline.plusSeconds(2).toMillis());
+      shipper.join(deadline.plusSeconds(2).toMillis());
+      if (!writer.isAlive() && !shipper.isAlive()) {
+        spool.close();
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (IOException e) {
+      log.warn("closing the log journal failed: {}", e.toString());
     }
   }
 
-  private void loop() {
-    List<LogLine> batch = new ArrayList<>(settings.batchSize());
+  private LogLine line(LogLevel level, String message, UUID jobId, String nodeId, String source) {
+    return new LogLine(
+        UUID.randomUUID(), sequence.next(), clock.instant(), level, message, jobId, nodeId, source);
+  }
+
+  /** The journal writer: queue -> disk, in order. */
+  private void journal() {
+    List<LogLine> lines = new ArrayList<>();
+    long lastSync = System.nanoTime();
+    boolean dirty = false;
     try {
       while (!stopping || !queue.isEmpty()) {
-        fill(batch);
-        if (!batch.isEmpty()) {
-          deliver(batch);
-          batch.clear();
+        LogLine first = queue.poll(JOURNAL_TICK_MS, TimeUnit.MILLISECONDS);
+        if (first != null) {
+          lines.add(first);
+          queue.drainTo(lines, 4 * settings.batchSize());
+          write(lines);
+          lines.clear();
+          dirty = true;
         }
-        if (spool.hasBacklog() && !clock.instant().isBefore(nextReplay)) {
-          replayOneSegment();
+        if (dirty && System.nanoTime() - lastSync >= SYNC_EVERY.toNanos()) {
+          spool.sync();
+          lastSync = System.nanoTime();
+          dirty = false;
         }
       }
-      while (spool.hasBacklog() && clock.instant().isBefore(stopDeadline)) {
-        if (!replayOneSegment()) {
-          break;
-        }
-      }
-      spool.close();
+      spool.sync();
     } catch (IOException e) {
-      log.error("log spool failed; logs of this run may be lost: {}", e.toString());
+      log.error("the log journal failed; new log lines cannot be kept: {}", e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      writerDone = true;
+      signal();
+    }
+  }
+
+  private void write(List<LogLine> lines) throws IOException {
+    List<LogLine> over = spool.append(lines);
+    spooled.increment(lines.size() - over.size());
+    if (!over.isEmpty()) {
+      refused.increment(over.size());
+      if (!budgetReported) {
+        budgetReported = true;
+        log.warn(
+            "log journal at its disk budget (ROBOT_SPOOL_MAX_MB); refusing {} new line(s) below"
+                + " INFO from 90 % and every new line from 100 % until the backend takes the"
+                + " backlog (agent_log_lines_refused_total counts them)",
+            over.size());
+      }
+    } else if (budgetReported && spool.bytes() < spoolHalf()) {
+      budgetReported = false;
+    }
+    signal();
+  }
+
+  private long spoolHalf() {
+    return spool.maxBytes() / 2;
+  }
+
+  private void signal() {
+    synchronized (journaled) {
+      journaled.notifyAll();
+    }
+  }
+
+  /** The shipper: journal -> backend, oldest first. */
+  private void ship() {
+    long firstSeen = 0;
+    try {
+      while (true) {
+        boolean draining = stopping && writerDone;
+        if (draining && (!spool.hasBacklog() || !clock.instant().isBefore(stopDeadline))) {
+          return;
+        }
+        if (clock.instant().isBefore(nextTry)) {
+          if (draining) {
+            return;
+          }
+          await(Duration.ofMillis(JOURNAL_TICK_MS));
+          continue;
+        }
+        LogSpool.Batch batch = spool.read(settings.batchSize());
+        if (batch.lines().isEmpty()) {
+          spool.ack(batch);
+          firstSeen = 0;
+          await(settings.flushInterval());
+          continue;
+        }
+        if (firstSeen == 0) {
+          firstSeen = System.nanoTime();
+        }
+        boolean full = batch.lines().size() >= settings.batchSize();
+        boolean old = System.nanoTime() - firstSeen >= settings.flushInterval().toNanos();
+        if (!full && !old && !stopping) {
+          await(Duration.ofMillis(JOURNAL_TICK_MS / 2));
+          continue;
+        }
+        if (deliver(batch)) {
+          spool.ack(batch);
+          firstSeen = 0;
+        }
+      }
+    } catch (IOException e) {
+      log.error("reading the log journal failed; unshipped lines stay on disk: {}", e.toString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
   }
 
-  /** Waits for a first line, then for the batch to fill or the flush interval to pass. */
-  private void fill(List<LogLine> batch) throws InterruptedException {
-    long wait = stopping ? 10 : settings.flushInterval().toMillis();
-    LogLine first = queue.poll(wait, TimeUnit.MILLISECONDS);
-    if (first == null) {
-      return;
-    }
-    batch.add(first);
-    long end = System.nanoTime() + settings.flushInterval().toNanos();
-    while (batch.size() < settings.batchSize()) {
-      queue.drainTo(batch, settings.batchSize() - batch.size());
-      long left = end - System.nanoTime();
-      if (batch.size() >= settings.batchSize() || left <= 0 || stopping) {
-        return;
-      }
-      LogLine next = queue.poll(left, TimeUnit.NANOSECONDS);
-      if (next == null) {
-        return;
-      }
-      batch.add(next);
+  private void await(Duration wait) throws InterruptedException {
+    synchronized (journaled) {
+      journaled.wait(Math.max(1, wait.toMillis()));
     }
   }
 
-  private void deliver(List<LogLine> batch) throws IOException {
-    if (spool.hasBacklog()) {
-      toSpool(batch);
-      return;
-    }
+  /** Ships one batch; true when it may be acknowledged (stored, or refused for good). */
+  private boolean deliver(LogSpool.Batch batch) {
+    List<LogLine> lines = batch.lines();
     try {
-      send(batch, RetryPolicy.QUICK);
-      LiveLogs tail = live;
-      if (tail != null) {
-        tail.publish(batch);
-      }
-    } catch (BackendUnavailable e) {
-      if (!outageReported) {
-        log.warn("backend unreachable for logs ({}); spooling to disk", e.getMessage());
-        outageReported = true;
-      }
-      toSpool(batch);
-      nextReplay = clock.instant().plus(replayBackoff.delay(replayFailures++));
-    } catch (RobotKeyRejected e) {
-      toSpool(batch);
-      onFatal.accept(e);
-    } catch (RpcRejected e) {
-      log.error("append_robot_logs refused a batch of {} lines: {}", batch.size(), e.getMessage());
-      dropped.increment(batch.size());
-    }
-  }
-
-  private void toSpool(List<LogLine> batch) throws IOException {
-    spool.append(batch);
-    spooled.increment(batch.size());
-  }
-
-  /** Replays the oldest spooled segment; returns false when the backend refused it. */
-  private boolean replayOneSegment() throws IOException {
-    var segment = spool.oldest();
-    if (segment.isEmpty()) {
-      return true;
-    }
-    List<LogLine> lines = segment.get().lines();
-    try {
-      for (int from = 0; from < lines.size(); from += settings.batchSize()) {
-        send(
-            lines.subList(from, Math.min(lines.size(), from + settings.batchSize())),
-            RetryPolicy.ONCE);
-      }
-      spool.delete(segment.get());
-      replayFailures = 0;
-      if (!spool.hasBacklog()) {
-        log.info("log spool replayed; shipping directly again");
+      rest.rpc("append_robot_logs", Map.of("p_logs", lines), RetryPolicy.ONCE);
+      shipped.increment(lines.size());
+      failures = 0;
+      if (outageReported) {
+        log.info("backend reachable again; shipping the log journal");
         outageReported = false;
       }
+      LiveLogs tail = live;
+      if (tail != null) {
+        tail.publish(lines);
+      }
       return true;
     } catch (BackendUnavailable e) {
-      nextReplay = clock.instant().plus(replayBackoff.delay(replayFailures++));
+      if (!outageReported) {
+        log.warn("backend unreachable for logs ({}); lines wait in the journal", e.getMessage());
+        outageReported = true;
+      }
+      nextTry = clock.instant().plus(backoff.delay(failures++));
       return false;
     } catch (RobotKeyRejected e) {
       onFatal.accept(e);
-      nextReplay = Instant.MAX;
+      nextTry = Instant.MAX;
       return false;
     } catch (RpcRejected e) {
-      log.error(
-          "append_robot_logs refused spooled lines; dropping {}: {}", lines.size(), e.getMessage());
+      log.error("append_robot_logs refused a batch of {} lines: {}", lines.size(), e.getMessage());
       dropped.increment(lines.size());
-      spool.delete(segment.get());
       return true;
     }
-  }
-
-  private void send(List<LogLine> lines, RetryPolicy policy) {
-    if (lines.isEmpty()) {
-      return;
-    }
-    rest.rpc("append_robot_logs", Map.of("p_logs", lines), policy);
-    shipped.increment(lines.size());
   }
 }

@@ -1,9 +1,8 @@
 package com.casarerpa.fleet.agent.logs;
 
 import com.casarerpa.fleet.agent.internal.Json;
-import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -13,8 +12,9 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.LongConsumer;
 import java.util.stream.Stream;
@@ -22,16 +22,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The disk spool for log lines the backend could not take. Segments are JSON-lines files named by
- * their first {@code seq}, so their names sort in log order; each append is forced to disk.
+ * The write-ahead journal of log lines: every accepted line is appended here before it is shipped.
+ * Segments are JSON-lines files named by their first {@code seq}, so their names sort in log order;
+ * a small {@code acked} file holds the highest {@code seq} the backend acknowledged, so a restart
+ * replays only what may not have arrived (and the client {@code id} makes that replay idempotent).
  *
- * <p>Bounded: beyond {@code maxBytes} the oldest segment is deleted, its lines counted as dropped
- * and reported (policy: keep the newest logs). Segments older than the retention are dropped the
- * same way when the spool opens. Used by the log shipper thread only; not thread-safe.
+ * <p>One writer thread calls {@link #append} and {@link #sync}; one reader thread calls {@link
+ * #read} and {@link #ack}. They share only the segment index, guarded by {@code this} and never
+ * held across I/O. Disk budget ({@code maxBytes}): at 90 % lines below INFO are refused, at 100 %
+ * every line is refused; accepted lines are never dropped to make room. Segments older than the
+ * retention are dropped (counted) when the journal opens.
  */
 public final class LogSpool {
   private static final Logger log = LoggerFactory.getLogger(LogSpool.class);
   private static final long SEGMENT_BYTES = 4L * 1024 * 1024;
+  private static final int READ_CHUNK = 512 * 1024;
   private static final String SUFFIX = ".jsonl";
 
   private final Path dir;
@@ -40,139 +45,320 @@ public final class LogSpool {
   private final Duration retention;
   private final InstantSource clock;
   private final LongConsumer onDropped;
-  private final TreeMap<Long, Path> segments = new TreeMap<>();
-  private FileChannel current;
-  private long currentFirstSeq;
+
+  /** First seq of each segment -> bytes written to it so far (guarded by this). */
+  private final TreeMap<Long, Long> segments = new TreeMap<>();
+
   private long bytes;
-  private long maxSeq;
+  private volatile long maxSeq;
+  private long writing = -1;
+  private FileChannel current;
+  private long currentSize;
+  private FileChannel ackFile;
+  private volatile long acked;
+  private long readSegment = -1;
+  private long readOffset;
+  private FileChannel reading;
+  private long readingSegment = -1;
 
   public LogSpool(
       Path dir, long maxBytes, Duration retention, InstantSource clock, LongConsumer onDropped) {
     this.dir = dir;
     this.maxBytes = maxBytes;
-    this.segmentBytes = Math.max(64 * 1024, Math.min(SEGMENT_BYTES, maxBytes / 4));
+    this.segmentBytes = Math.max(64 * 1024, Math.min(SEGMENT_BYTES, maxBytes / 8));
     this.retention = retention;
     this.clock = clock;
     this.onDropped = onDropped;
   }
 
+  /** Lines read from the journal, and where the reader continues once they are acknowledged. */
+  public record Batch(List<LogLine> lines, long segment, long offset) {}
+
   /** Creates the folder, drops expired segments, and indexes what a previous run left. */
   public void open() throws IOException {
     Files.createDirectories(dir);
-    try (Stream<Path> files = Files.list(dir)) {
-      for (Path file : files.filter(f -> f.getFileName().toString().endsWith(SUFFIX)).toList()) {
-        String name = file.getFileName().toString();
-        try {
-          segments.put(Long.parseLong(name.substring(0, name.length() - SUFFIX.length())), file);
-        } catch (NumberFormatException e) {
-          log.warn("ignoring unexpected file {} in the log spool", file);
-        }
-      }
-    }
-    for (Path file : List.copyOf(segments.values())) {
+    ackFile =
+        FileChannel.open(
+            dir.resolve("acked"),
+            StandardOpenOption.CREATE,
+            StandardOpenOption.READ,
+            StandardOpenOption.WRITE);
+    acked = readAcked();
+    maxSeq = acked;
+    for (Path file : segmentFiles()) {
       if (Files.getLastModifiedTime(file).toInstant().isBefore(clock.instant().minus(retention))) {
         drop(file, "older than the retention of " + retention.toDays() + " days");
+      } else {
+        segments.put(firstSeq(file), Files.size(file));
+        bytes += Files.size(file);
       }
     }
-    for (Path file : segments.values()) {
-      bytes += Files.size(file);
-    }
     if (!segments.isEmpty()) {
-      readSegment(segments.lastEntry().getValue()).stream()
-          .mapToLong(LogLine::seq)
-          .max()
-          .ifPresent(s -> maxSeq = s);
+      for (LogLine line :
+          parse(Files.readAllBytes(path(segments.lastKey())), true, Integer.MAX_VALUE).lines()) {
+        maxSeq = Math.max(maxSeq, line.seq());
+      }
       log.info(
-          "log spool holds {} segment(s), {} bytes, from a previous run", segments.size(), bytes);
+          "log journal holds {} segment(s), {} bytes, from a previous run", segments.size(), bytes);
     }
   }
 
-  public boolean hasBacklog() {
-    return !segments.isEmpty();
+  public long maxBytes() {
+    return maxBytes;
   }
 
-  public long bytes() {
+  public synchronized long bytes() {
     return bytes;
   }
 
-  /** Highest seq ever spooled (0 when empty): seeds the sequence after a restart. */
+  /** Highest seq ever journaled (0 when empty): seeds the sequence after a restart. */
   public long maxSeq() {
     return maxSeq;
   }
 
-  /** Appends lines in order, forced to disk before returning. */
-  public void append(List<LogLine> lines) throws IOException {
-    if (lines.isEmpty()) {
-      return;
-    }
-    if (current == null || current.size() >= segmentBytes) {
-      rotate(lines.getFirst().seq());
-    }
-    StringBuilder text = new StringBuilder();
+  /**
+   * Appends the lines the disk budget admits, in order, to the OS (not yet fsynced: see {@link
+   * #sync}); returns the lines refused by the budget.
+   */
+  public List<LogLine> append(List<LogLine> lines) throws IOException {
+    List<LogLine> refused = new ArrayList<>();
+    ByteArrayOutputStream text = new ByteArrayOutputStream();
+    long budgetLeft = maxBytes - bytes();
     for (LogLine line : lines) {
-      text.append(Json.MAPPER.writeValueAsString(line)).append('\n');
+      byte[] json = Json.MAPPER.writeValueAsBytes(line);
+      long size = json.length + 1L;
+      boolean low = !line.level().atLeast(LogLevel.INFO);
+      if (size > budgetLeft || (low && maxBytes - budgetLeft + size > maxBytes * 9 / 10)) {
+        refused.add(line);
+        continue;
+      }
+      if (current == null || currentSize + text.size() >= segmentBytes) {
+        write(text);
+        rotate(line.seq());
+      }
+      text.write(json);
+      text.write('\n');
+      budgetLeft -= size;
       maxSeq = Math.max(maxSeq, line.seq());
     }
-    ByteBuffer buffer = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
-    bytes += buffer.remaining();
-    while (buffer.hasRemaining()) {
-      current.write(buffer);
-    }
-    current.force(false);
-    enforceLimit();
+    write(text);
+    return refused;
   }
 
-  /** The oldest segment's lines, sealing the segment being written if it is the oldest. */
-  public Optional<Batch> oldest() throws IOException {
-    if (segments.isEmpty()) {
-      return Optional.empty();
+  /** Forces what was appended to the device (power-loss safety). */
+  public void sync() throws IOException {
+    if (current != null) {
+      current.force(false);
     }
-    var first = segments.firstEntry();
-    if (current != null && first.getKey() == currentFirstSeq) {
-      sealCurrent();
-    }
-    return Optional.of(new Batch(first.getKey(), readSegment(first.getValue())));
   }
 
-  /** Deletes a segment whose lines were all accepted by the backend. */
-  public void delete(Batch batch) throws IOException {
-    Path file = segments.remove(batch.firstSeq());
-    if (file != null) {
-      bytes -= Files.size(file);
-      Files.deleteIfExists(file);
+  /** True when lines not yet acknowledged are journaled. */
+  public boolean hasBacklog() {
+    return maxSeq > acked;
+  }
+
+  /** Up to {@code max} unacknowledged lines, oldest first; does not move the reader. */
+  public Batch read(int max) throws IOException {
+    List<LogLine> lines = new ArrayList<>();
+    long segment = readSegment;
+    long offset = readOffset;
+    while (lines.size() < max) {
+      Map.Entry<Long, Long> at = locate(segment);
+      if (at == null) {
+        break;
+      }
+      if (at.getKey() != segment) {
+        segment = at.getKey();
+        offset = 0;
+      }
+      long end = at.getValue();
+      if (offset >= end) {
+        if (isSealed(segment) && locate(segment + 1) != null) {
+          segment++;
+          continue;
+        }
+        break;
+      }
+      byte[] chunk = readChunk(segment, offset, (int) Math.min(READ_CHUNK, end - offset));
+      boolean last = isSealed(segment) && offset + chunk.length >= end;
+      Parsed parsed = parse(chunk, last, max - lines.size());
+      int take = 0;
+      for (LogLine line : parsed.lines()) {
+        if (lines.size() >= max) {
+          break;
+        }
+        take++;
+        if (line.seq() > acked) {
+          lines.add(line);
+        }
+      }
+      offset += take == parsed.lines().size() ? parsed.consumed() : parsed.ends().get(take - 1);
+      if (parsed.consumed() == 0) {
+        break;
+      }
+    }
+    return new Batch(lines, segment, offset);
+  }
+
+  /** Records that the backend stored a batch; deletes segments read to their end. */
+  public void ack(Batch batch) throws IOException {
+    if (!batch.lines().isEmpty()) {
+      acked = Math.max(acked, batch.lines().getLast().seq());
+      byte[] text = String.format("%020d\n", acked).getBytes(StandardCharsets.US_ASCII);
+      ackFile.write(ByteBuffer.wrap(text), 0);
+    }
+    List<Long> done = new ArrayList<>();
+    synchronized (this) {
+      readSegment = batch.segment();
+      readOffset = batch.offset();
+      for (Long first : List.copyOf(segments.headMap(readSegment).keySet())) {
+        bytes -= segments.remove(first);
+        done.add(first);
+      }
+    }
+    for (Long first : done) {
+      Files.deleteIfExists(path(first));
     }
   }
 
   public void close() throws IOException {
-    sealCurrent();
+    sync();
+    for (FileChannel channel : new FileChannel[] {current, reading, ackFile}) {
+      if (channel != null) {
+        channel.close();
+      }
+    }
+    current = null;
+    reading = null;
   }
 
-  /** Lines of one segment, in order. */
-  public record Batch(long firstSeq, List<LogLine> lines) {}
+  private record Parsed(List<LogLine> lines, List<Integer> ends, int consumed) {}
+
+  /** Complete lines of {@code bytes}; a torn or unreadable line is skipped with a warning. */
+  private Parsed parse(byte[] bytes, boolean last, int limit) {
+    List<LogLine> lines = new ArrayList<>();
+    List<Integer> ends = new ArrayList<>();
+    int start = 0;
+    for (int i = 0; i < bytes.length && lines.size() < limit; i++) {
+      if (bytes[i] != '\n') {
+        continue;
+      }
+      try {
+        lines.add(Json.MAPPER.readValue(bytes, start, i - start, LogLine.class));
+        ends.add(i + 1);
+      } catch (IOException e) {
+        log.warn("skipping an unreadable journal line ({} bytes)", i - start);
+      }
+      start = i + 1;
+    }
+    if (last && start < bytes.length && lines.size() < limit) {
+      log.warn(
+          "skipping a torn last journal line ({} bytes; written during a crash?)",
+          bytes.length - start);
+      start = bytes.length;
+    }
+    if (!ends.isEmpty() && ends.getLast() < start) {
+      ends.set(ends.size() - 1, start);
+    }
+    return new Parsed(lines, ends, start);
+  }
+
+  private void write(ByteArrayOutputStream text) throws IOException {
+    if (text.size() == 0) {
+      return;
+    }
+    ByteBuffer buffer = ByteBuffer.wrap(text.toByteArray());
+    int size = buffer.remaining();
+    while (buffer.hasRemaining()) {
+      current.write(buffer);
+    }
+    currentSize += size;
+    text.reset();
+    synchronized (this) {
+      segments.put(writing, currentSize);
+      bytes += size;
+    }
+  }
 
   private void rotate(long firstSeq) throws IOException {
-    sealCurrent();
-    Path file = dir.resolve(String.format("%020d%s", firstSeq, SUFFIX));
+    if (current != null) {
+      current.force(false);
+      current.close();
+    }
     current =
         FileChannel.open(
-            file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-    currentFirstSeq = firstSeq;
-    segments.put(firstSeq, file);
-  }
-
-  private void sealCurrent() throws IOException {
-    if (current != null) {
-      current.close();
-      current = null;
+            path(firstSeq),
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING);
+    currentSize = 0;
+    synchronized (this) {
+      writing = firstSeq;
+      segments.put(firstSeq, 0L);
     }
   }
 
-  private void enforceLimit() throws IOException {
-    while (bytes > maxBytes && segments.size() > 1) {
-      drop(
-          segments.firstEntry().getValue(),
-          "the spool is over its limit of " + maxBytes + " bytes");
+  private byte[] readChunk(long segment, long offset, int size) throws IOException {
+    ByteBuffer chunk = ByteBuffer.allocate(size);
+    FileChannel channel = channel(segment);
+    while (chunk.hasRemaining() && channel.read(chunk, offset + chunk.position()) >= 0) {
+      // a regular file fills the buffer in one or two reads
     }
+    return chunk.position() == size
+        ? chunk.array()
+        : Arrays.copyOf(chunk.array(), chunk.position());
+  }
+
+  private synchronized Map.Entry<Long, Long> locate(long segment) {
+    return segments.ceilingEntry(segment);
+  }
+
+  private synchronized boolean isSealed(long segment) {
+    return segment != writing;
+  }
+
+  private FileChannel channel(long segment) throws IOException {
+    if (reading == null || readingSegment != segment) {
+      if (reading != null) {
+        reading.close();
+      }
+      reading = FileChannel.open(path(segment), StandardOpenOption.READ);
+      readingSegment = segment;
+    }
+    return reading;
+  }
+
+  private long readAcked() throws IOException {
+    ByteBuffer text = ByteBuffer.allocate(32);
+    ackFile.read(text, 0);
+    String value = new String(text.array(), 0, text.position(), StandardCharsets.US_ASCII).trim();
+    try {
+      return value.isEmpty() ? 0 : Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      log.warn("log journal ack mark unreadable; replaying the whole journal (idempotent)");
+      return 0;
+    }
+  }
+
+  private List<Path> segmentFiles() throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(LogSpool::isSegment).sorted().toList();
+    }
+  }
+
+  private static boolean isSegment(Path file) {
+    String name = file.getFileName().toString();
+    return name.endsWith(SUFFIX)
+        && name.substring(0, name.length() - SUFFIX.length()).matches("\\d{1,20}");
+  }
+
+  private static long firstSeq(Path file) {
+    String name = file.getFileName().toString();
+    return Long.parseLong(name.substring(0, name.length() - SUFFIX.length()));
+  }
+
+  private Path path(long firstSeq) {
+    return dir.resolve(String.format("%020d%s", firstSeq, SUFFIX));
   }
 
   private void drop(Path file, String why) throws IOException {
@@ -180,33 +366,8 @@ public final class LogSpool {
     try (Stream<String> all = Files.lines(file, StandardCharsets.UTF_8)) {
       lines = all.count();
     }
-    long size = Files.size(file);
-    segments.values().remove(file);
     Files.deleteIfExists(file);
-    if (bytes >= size) {
-      bytes -= size;
-    }
-    log.error("dropped {} spooled log lines ({}): {}", lines, file.getFileName(), why);
+    log.error("dropped {} journaled log lines ({}): {}", lines, file.getFileName(), why);
     onDropped.accept(lines);
-  }
-
-  private static List<LogLine> readSegment(Path file) throws IOException {
-    List<LogLine> lines = new ArrayList<>();
-    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String text;
-      while ((text = reader.readLine()) != null) {
-        if (text.isBlank()) {
-          continue;
-        }
-        try {
-          lines.add(Json.MAPPER.readValue(text, LogLine.class));
-        } catch (IOException e) {
-          log.warn("skipping a torn line in {} (written during a crash?)", file.getFileName());
-        }
-      }
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
-    }
-    return lines;
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,13 +23,13 @@ class LogSpoolTest {
   private final AtomicLong dropped = new AtomicLong();
   private final InstantSource clock = InstantSource.fixed(Instant.parse("2026-11-25T12:00:00Z"));
 
-  private LogSpool spool(long maxBytes) throws IOException {
-    LogSpool spool = new LogSpool(dir, maxBytes, Duration.ofDays(30), clock, dropped::addAndGet);
-    spool.open();
-    return spool;
+  private LogSpool journal(long maxBytes) throws IOException {
+    LogSpool journal = new LogSpool(dir, maxBytes, Duration.ofDays(30), clock, dropped::addAndGet);
+    journal.open();
+    return journal;
   }
 
-  private static List<LogLine> lines(long fromSeq, int n, String text) {
+  private static List<LogLine> lines(long fromSeq, int n, LogLevel level, String text) {
     List<LogLine> lines = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       lines.add(
@@ -36,7 +37,7 @@ class LogSpoolTest {
               UUID.randomUUID(),
               fromSeq + i,
               Instant.parse("2026-11-25T12:00:00Z"),
-              LogLevel.INFO,
+              level,
               text + (fromSeq + i),
               null,
               null,
@@ -45,46 +46,139 @@ class LogSpoolTest {
     return lines;
   }
 
-  @Test
-  void lines_survive_a_restart_in_order_and_seed_the_sequence() throws IOException {
-    LogSpool first = spool(1024 * 1024);
-    List<LogLine> written = lines(100, 5, "line ");
-    first.append(written.subList(0, 2));
-    first.append(written.subList(2, 5));
-    first.close();
+  private static List<LogLine> lines(long fromSeq, int n) {
+    return lines(fromSeq, n, LogLevel.INFO, "line ");
+  }
 
-    LogSpool again = spool(1024 * 1024);
+  /** Reads and acknowledges everything, the way the shipper does. */
+  private static List<LogLine> drain(LogSpool journal, int batch) throws IOException {
+    List<LogLine> all = new ArrayList<>();
+    while (true) {
+      LogSpool.Batch read = journal.read(batch);
+      journal.ack(read);
+      if (read.lines().isEmpty()) {
+        return all;
+      }
+      all.addAll(read.lines());
+    }
+  }
+
+  @Test
+  void appended_lines_are_read_in_order_in_batches_and_acknowledged_ones_are_gone()
+      throws Exception {
+    LogSpool journal = journal(1024 * 1024);
+    List<LogLine> written = lines(100, 25);
+    journal.append(written.subList(0, 10));
+    journal.append(written.subList(10, 25));
+
+    LogSpool.Batch first = journal.read(10);
+    assertThat(first.lines()).containsExactlyElementsOf(written.subList(0, 10));
+    assertThat(journal.read(10).lines())
+        .as("read does not move the reader")
+        .isEqualTo(first.lines());
+    journal.ack(first);
+
+    assertThat(drain(journal, 10)).containsExactlyElementsOf(written.subList(10, 25));
+    assertThat(journal.hasBacklog()).isFalse();
+  }
+
+  @Test
+  void after_a_reopen_only_unacknowledged_lines_are_replayed_and_the_sequence_is_seeded()
+      throws Exception {
+    LogSpool first = journal(1024 * 1024);
+    List<LogLine> written = lines(100, 20);
+    first.append(written);
+    first.ack(first.read(8));
+    // no close(): the process dies here
+
+    LogSpool again = journal(1024 * 1024);
 
     assertThat(again.hasBacklog()).isTrue();
-    assertThat(again.maxSeq()).isEqualTo(104);
-    LogSpool.Batch batch = again.oldest().orElseThrow();
-    assertThat(batch.lines()).containsExactlyElementsOf(written);
-    again.delete(batch);
-    assertThat(again.hasBacklog()).isFalse();
-    assertThat(again.bytes()).isZero();
+    assertThat(again.maxSeq()).isEqualTo(119);
+    List<LogLine> later = lines(120, 3);
+    again.append(later);
+    List<LogLine> expected = new ArrayList<>(written.subList(8, 20));
+    expected.addAll(later);
+    assertThat(drain(again, 5)).containsExactlyElementsOf(expected);
+    again.close();
+
+    LogSpool third = journal(1024 * 1024);
+    assertThat(third.hasBacklog()).isFalse();
+    assertThat(drain(third, 5)).isEmpty();
   }
 
   @Test
-  void over_its_limit_the_spool_drops_the_oldest_segment_and_counts_its_lines() throws IOException {
-    LogSpool spool = spool(256 * 1024);
+  void lines_spread_over_many_segments_are_read_across_segment_ends_and_spent_segments_deleted()
+      throws Exception {
+    LogSpool journal = journal(1024 * 1024);
     String padding = "x".repeat(1000);
-    long seq = 1;
-    for (int i = 0; i < 40; i++) {
-      spool.append(lines(seq, 10, padding));
-      seq += 10;
+    List<LogLine> written = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      List<LogLine> chunk = lines(1 + i * 10L, 10, LogLevel.INFO, padding);
+      journal.append(chunk);
+      written.addAll(chunk);
+    }
+    assertThat(segmentCount()).isGreaterThan(2);
+
+    assertThat(drain(journal, 7)).containsExactlyElementsOf(written);
+    assertThat(segmentCount()).isEqualTo(1);
+  }
+
+  @Test
+  void a_torn_last_record_from_a_crash_is_skipped_and_later_lines_still_arrive() throws Exception {
+    LogSpool first = journal(1024 * 1024);
+    List<LogLine> written = lines(1, 2);
+    first.append(written);
+    try (Stream<Path> files = Files.list(dir)) {
+      Path file = files.filter(f -> f.toString().endsWith(".jsonl")).findFirst().orElseThrow();
+      Files.writeString(file, "{\"id\":\"trunc", StandardOpenOption.APPEND);
     }
 
-    assertThat(spool.bytes()).isLessThanOrEqualTo(256 * 1024);
-    assertThat(dropped.get()).isPositive();
-    LogSpool.Batch oldest = spool.oldest().orElseThrow();
-    assertThat(oldest.lines().getFirst().seq()).isGreaterThan(1);
-    assertThat(oldest.lines().getLast().seq()).isLessThan(seq);
+    LogSpool again = journal(1024 * 1024);
+    List<LogLine> later = lines(3, 2);
+    again.append(later);
+
+    List<LogLine> expected = new ArrayList<>(written);
+    expected.addAll(later);
+    assertThat(drain(again, 100)).containsExactlyElementsOf(expected);
   }
 
   @Test
-  void segments_older_than_the_retention_are_dropped_at_open() throws IOException {
-    LogSpool first = spool(1024 * 1024);
-    first.append(lines(1, 3, "old "));
+  void at_the_disk_budget_debug_goes_first_then_every_line_is_refused_and_nothing_accepted_is_lost()
+      throws Exception {
+    LogSpool journal = journal(100 * 1024);
+    String padding = "x".repeat(1000);
+    List<LogLine> accepted = new ArrayList<>();
+    List<LogLine> refusedDebug = new ArrayList<>();
+    long seq = 1;
+    for (int i = 0; i < 95; i++) {
+      LogLine debug = lines(seq++, 1, LogLevel.DEBUG, padding).getFirst();
+      List<LogLine> refused = journal.append(List.of(debug));
+      if (refused.isEmpty()) {
+        accepted.add(debug);
+      } else {
+        refusedDebug.add(debug);
+      }
+    }
+    assertThat(refusedDebug).as("DEBUG refused from 90 %").isNotEmpty();
+    assertThat(journal.bytes()).isLessThanOrEqualTo(100 * 1024 * 9 / 10);
+
+    List<LogLine> errors = lines(seq, 20, LogLevel.ERROR, padding);
+    List<LogLine> refusedErrors = journal.append(errors);
+    assertThat(refusedErrors).as("ERROR still taken until 100 %").hasSizeLessThan(errors.size());
+    assertThat(refusedErrors).as("and refused beyond").isNotEmpty();
+    errors.stream().filter(l -> !refusedErrors.contains(l)).forEach(accepted::add);
+    assertThat(journal.bytes()).isLessThanOrEqualTo(100 * 1024);
+
+    assertThat(drain(journal, 50)).containsExactlyElementsOf(accepted);
+    assertThat(dropped.get()).isZero();
+    assertThat(journal.append(lines(seq + 100, 1, LogLevel.DEBUG, "room again "))).isEmpty();
+  }
+
+  @Test
+  void segments_older_than_the_retention_are_dropped_at_open_and_counted() throws Exception {
+    LogSpool first = journal(1024 * 1024);
+    first.append(lines(1, 3));
     first.close();
     try (Stream<Path> files = Files.list(dir)) {
       for (Path file : files.toList()) {
@@ -92,24 +186,15 @@ class LogSpoolTest {
       }
     }
 
-    LogSpool again = spool(1024 * 1024);
+    LogSpool again = journal(1024 * 1024);
 
     assertThat(again.hasBacklog()).isFalse();
     assertThat(dropped.get()).isEqualTo(3);
   }
 
-  @Test
-  void a_torn_last_line_from_a_crash_is_skipped() throws IOException {
-    LogSpool first = spool(1024 * 1024);
-    first.append(lines(1, 2, "ok "));
-    first.close();
+  private long segmentCount() throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
-      Path file = files.findFirst().orElseThrow();
-      Files.writeString(file, "{\"id\":\"trunc", java.nio.file.StandardOpenOption.APPEND);
+      return files.filter(f -> f.toString().endsWith(".jsonl")).count();
     }
-
-    LogSpool again = spool(1024 * 1024);
-
-    assertThat(again.oldest().orElseThrow().lines()).hasSize(2);
   }
 }

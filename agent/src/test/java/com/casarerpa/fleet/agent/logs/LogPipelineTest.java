@@ -1,0 +1,150 @@
+package com.casarerpa.fleet.agent.logs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.casarerpa.fleet.agent.supabase.SupabaseRest;
+import com.casarerpa.fleet.agent.support.FakeFleetBackend;
+import com.casarerpa.fleet.agent.support.TestKeys;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LogPipelineTest {
+  @TempDir Path dir;
+  private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+  private FakeFleetBackend backend;
+  private SupabaseRest rest;
+  private LogPipeline pipeline;
+
+  @BeforeEach
+  void startBackend() throws IOException {
+    backend = new FakeFleetBackend();
+    rest =
+        new SupabaseRest(
+            SupabaseRest.httpClient(Duration.ofSeconds(2)),
+            backend.url(),
+            TestKeys.ANON_KEY,
+            TestKeys.ROBOT_KEY);
+  }
+
+  @AfterEach
+  void stop() {
+    if (pipeline != null) {
+      pipeline.stop(Duration.ofSeconds(5));
+    }
+    backend.close();
+  }
+
+  private LogSpool journal() throws IOException {
+    LogSpool journal =
+        new LogSpool(dir, 64L * 1024 * 1024, Duration.ofDays(30), InstantSource.system(), n -> {});
+    journal.open();
+    return journal;
+  }
+
+  private LogPipeline pipeline(LogSpool journal, int memoryLines) {
+    return new LogPipeline(
+        rest,
+        journal,
+        InstantSource.system(),
+        new LogPipeline.Settings(50, Duration.ofMillis(100), memoryLines, LogLevel.INFO),
+        metrics,
+        e -> {
+          throw new AssertionError(e);
+        });
+  }
+
+  private List<String> messages() {
+    return backend.logs().stream().map(l -> l.path("message").asText()).toList();
+  }
+
+  private static List<String> numbered(String prefix, int from, int to) {
+    List<String> out = new ArrayList<>();
+    for (int i = from; i < to; i++) {
+      out.add(prefix + i);
+    }
+    return out;
+  }
+
+  @Test
+  void a_full_memory_queue_makes_producers_wait_and_no_line_is_dropped() throws Exception {
+    backend.down(true);
+    pipeline = pipeline(journal(), 8);
+    pipeline.start();
+
+    for (int i = 0; i < 600; i++) {
+      pipeline.append(LogLevel.INFO, "line " + i, null, null, "workflow");
+    }
+    await().until(() -> metrics.counter("agent.log.lines.spooled").count() == 600);
+    backend.down(false);
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> backend.logs().size() == 600);
+    assertThat(messages()).containsExactlyElementsOf(numbered("line ", 0, 600));
+    assertThat(metrics.counter("agent.log.lines.dropped").count()).isZero();
+  }
+
+  @Test
+  void a_previous_run_s_unacknowledged_lines_ship_first_once_even_if_some_had_arrived()
+      throws Exception {
+    LogSpool previous = journal();
+    List<LogLine> old = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      old.add(
+          new LogLine(
+              UUID.randomUUID(),
+              1000 + i,
+              Instant.now(),
+              LogLevel.INFO,
+              "old " + i,
+              null,
+              null,
+              "workflow"));
+    }
+    previous.append(old);
+    previous.ack(previous.read(10));
+    // shipped but not yet marked when the previous run died:
+    rest.rpc(
+        "append_robot_logs",
+        Map.of("p_logs", old.subList(10, 15)),
+        com.casarerpa.fleet.agent.supabase.RetryPolicy.ONCE);
+
+    pipeline = pipeline(journal(), 100);
+    pipeline.start();
+    pipeline.append(LogLevel.INFO, "new 0", null, null, "workflow");
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> messages().contains("new 0"));
+    List<String> expected = new ArrayList<>(numbered("old ", 10, 30));
+    expected.add("new 0");
+    assertThat(messages()).containsExactlyElementsOf(expected);
+    List<Long> seqs = backend.logs().stream().map(l -> l.path("seq").asLong()).toList();
+    assertThat(seqs).isSorted().doesNotHaveDuplicates();
+  }
+
+  @Test
+  void after_a_clean_stop_nothing_is_left_to_replay() throws Exception {
+    pipeline = pipeline(journal(), 100);
+    pipeline.start();
+    pipeline.append(LogLevel.INFO, "only", null, null, "workflow");
+    await().until(() -> backend.logs().size() == 1);
+    pipeline.stop(Duration.ofSeconds(5));
+    pipeline = null;
+
+    LogSpool again = journal();
+
+    assertThat(again.hasBacklog()).isFalse();
+    assertThat(backend.logs()).extracting(JsonNode::size).hasSize(1);
+  }
+}
