@@ -4,6 +4,8 @@
 //   {"kind":"presence","robots":{"<robot_id>":[meta, ...]}}  after every presence sync
 //   {"kind":"job","job_id":...,"status":...,"progress":...,"current_node":...}
 // Used by the agent's end-to-end tests (AgentObserverTest); runs until killed.
+// Note: supabase-js 2.109 keeps stale metas after a presence update (its presence adapter deletes
+// phx_ref from metas still in state when it reports a join), so a key's newest meta is the last.
 import { createClient } from '@supabase/supabase-js';
 
 const supabase = createClient(process.env.SUPABASE_URL, process.env.SUPABASE_SERVICE_KEY, {

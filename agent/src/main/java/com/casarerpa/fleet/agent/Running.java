@@ -173,7 +173,7 @@ final class Running {
     }
     awaitJobs();
     progress.stop();
-    heartbeat.stop();
+    heartbeat.stop(Duration.ofSeconds(5));
     realtime.stop(Duration.ofSeconds(2));
     if (!keyRejected) {
       try {

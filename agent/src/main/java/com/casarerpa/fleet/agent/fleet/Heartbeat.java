@@ -96,8 +96,21 @@ public final class Heartbeat {
     }
   }
 
-  public void stop() {
+  /**
+   * Stops beating and waits (up to {@code deadline}) for a beat already in flight, so that nothing
+   * overwrites the offline status written after it.
+   */
+  public void stop(Duration deadline) {
     stopped = true;
+    try {
+      scheduler.submit(() -> {}).get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException
+        | java.util.concurrent.TimeoutException
+        | java.util.concurrent.RejectedExecutionException e) {
+      log.debug("in-flight heartbeat did not finish within {}: {}", deadline, e.toString());
+    }
   }
 
   public Duration interval() {
