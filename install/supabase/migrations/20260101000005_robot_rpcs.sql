@@ -1,6 +1,8 @@
 -- Robot RPCs (docs/RPC.md): called by the agent as `anon` with header x-robot-api-key.
--- Every one is SECURITY DEFINER with search_path public, pg_temp, resolves the calling robot with
--- authenticate_robot() (PT401 otherwise) and acts only on that robot's rows.
+-- Every robot RPC is SECURITY DEFINER with search_path public, pg_temp, resolves the calling robot
+-- with authenticate_robot() (PT401 otherwise) and acts only on that robot's rows. The internal
+-- helpers created here are not callable by the API roles (REVOKEd in 20260101000008_security.sql;
+-- add any new helper to that list, since PostgreSQL grants EXECUTE to PUBLIC by default).
 --
 -- Job writes are fenced: a write succeeds only while jobs.robot_uuid is the caller, claim_token
 -- matches and the status is live (claimed/running); otherwise SQLSTATE PT409 'lease lost'.

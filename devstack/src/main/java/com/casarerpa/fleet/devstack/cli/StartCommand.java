@@ -8,10 +8,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -43,9 +45,13 @@ public final class StartCommand implements Callable<Integer> {
 
   @Option(
       names = "--jwt-secret",
-      description =
-          "HS256 secret (>= 32 bytes) for the API keys; default: the supabase start demo secret.")
-  String jwtSecret = DemoKeys.JWT_SECRET;
+      defaultValue = "${env:DEVSTACK_JWT_SECRET:-" + DemoKeys.JWT_SECRET + "}",
+      showDefaultValue = CommandLine.Help.Visibility.NEVER,
+      description = {
+        "HS256 secret (>= 32 bytes) for the API keys; default: $DEVSTACK_JWT_SECRET, else the",
+        "supabase start demo secret. Prefer the variable: a flag is visible to `ps`."
+      })
+  String jwtSecret;
 
   @Option(
       names = "--functions",
@@ -126,9 +132,15 @@ public final class StartCommand implements Callable<Integer> {
     StringBuilder text = new StringBuilder();
     env.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
     Path parent = file.toAbsolutePath().getParent();
-    if (parent != null) {
-      Files.createDirectories(parent);
+    Files.createDirectories(parent);
+    // the file holds the service key: write it owner-only (a temp file is 0600 on POSIX), then
+    // move it into place so no reader ever sees a partial or world-readable file
+    Path temp = Files.createTempFile(parent, ".devstack-env", ".tmp");
+    try {
+      Files.writeString(temp, text, StandardCharsets.UTF_8);
+      Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(temp);
     }
-    Files.writeString(file, text, StandardCharsets.UTF_8);
   }
 }

@@ -24,6 +24,12 @@ public final class DemoRun {
   private static final Set<String> ENDED = Set.of("completed", "failed", "timeout", "cancelled");
   private static final Duration POLL = Duration.ofMillis(300);
 
+  /** How long the summary waits for the robot's log batches to reach robot_logs. */
+  private static final Duration LOG_WAIT = Duration.ofSeconds(5);
+
+  /** Workflow log lines shown per job in the summary (the last ones). */
+  private static final int LOG_LINES_SHOWN = 4;
+
   private final FleetAdmin admin;
   private final PrintStream out;
   private final Map<UUID, String> names = new LinkedHashMap<>();
@@ -73,6 +79,26 @@ public final class DemoRun {
     return summary(rows);
   }
 
+  /**
+   * Reads each ended job's workflow log lines, waiting briefly for the robot's last batch (logs are
+   * shipped in batches, so they may land a moment after the job row ends).
+   */
+  private Map<UUID, JsonNode> workflowLogs(Map<UUID, JsonNode> rows)
+      throws IOException, InterruptedException {
+    Map<UUID, JsonNode> logs = new HashMap<>();
+    Instant end = Instant.now().plus(LOG_WAIT);
+    do {
+      for (UUID id : rows.keySet()) {
+        logs.put(id, admin.workflowLogs(id));
+      }
+      if (logs.values().stream().allMatch(lines -> !lines.isEmpty())) {
+        break;
+      }
+      Thread.sleep(POLL.toMillis());
+    } while (Instant.now().isBefore(end));
+    return logs;
+  }
+
   private void show(UUID id, JsonNode row) {
     String status = row.path("status").asText();
     String line =
@@ -89,9 +115,10 @@ public final class DemoRun {
     }
   }
 
-  private int summary(Map<UUID, JsonNode> rows) {
+  private int summary(Map<UUID, JsonNode> rows) throws IOException, InterruptedException {
+    Map<UUID, JsonNode> logs = workflowLogs(rows);
     out.println();
-    out.println("demo summary:");
+    out.println("demo summary (with the last lines each workflow logged, read from robot_logs):");
     List<String> failed = new ArrayList<>();
     for (var entry : names.entrySet()) {
       JsonNode row = rows.get(entry.getKey());
@@ -99,6 +126,11 @@ public final class DemoRun {
       String error = row == null ? "" : row.path("error").asText("");
       out.printf(
           "  %-10s %s%s%n", status, entry.getValue(), error.isEmpty() ? "" : "  (" + error + ")");
+      JsonNode lines = logs.getOrDefault(entry.getKey(), FleetAdmin.JSON.createArrayNode());
+      for (int i = Math.max(0, lines.size() - LOG_LINES_SHOWN); i < lines.size(); i++) {
+        JsonNode line = lines.get(i);
+        out.printf("      %-7s %s%n", line.path("level").asText(), line.path("message").asText());
+      }
       if (!status.equals("completed")) {
         failed.add(entry.getValue());
       }

@@ -65,6 +65,14 @@ public final class FleetAdmin {
             + ")");
   }
 
+  /** The workflow's own log lines of a job (those with a node), in order, from robot_logs. */
+  public JsonNode workflowLogs(UUID jobId) throws IOException {
+    return get(
+        "/rest/v1/robot_logs?select=seq,level,node_id,message&node_id=not.is.null&job_id=eq."
+            + jobId
+            + "&order=seq.asc");
+  }
+
   JsonNode rpc(String name, Object params) throws IOException {
     return send(
         HttpRequest.newBuilder(URI.create(url + "/rest/v1/rpc/" + name))

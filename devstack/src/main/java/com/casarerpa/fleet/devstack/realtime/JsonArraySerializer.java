@@ -1,6 +1,5 @@
 package com.casarerpa.fleet.devstack.realtime;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -36,12 +35,7 @@ final class JsonArraySerializer implements Serializer {
 
   @Override
   public PhoenixMessage decode(String text) throws MalformedFrameException {
-    JsonNode root;
-    try {
-      root = json.readTree(text);
-    } catch (JsonProcessingException e) {
-      throw new MalformedFrameException("not JSON: " + e.getOriginalMessage());
-    }
+    JsonNode root = Serializer.readJson(json, text);
     if (root == null || !root.isArray() || root.size() < 5) {
       throw new MalformedFrameException(
           "vsn 2.0.0 text frames are [join_ref, ref, topic, event, payload]");

@@ -1,6 +1,5 @@
 package com.casarerpa.fleet.devstack.realtime;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
@@ -26,12 +25,7 @@ final class JsonObjectSerializer implements Serializer {
 
   @Override
   public PhoenixMessage decode(String text) throws MalformedFrameException {
-    JsonNode root;
-    try {
-      root = json.readTree(text);
-    } catch (JsonProcessingException e) {
-      throw new MalformedFrameException("not JSON: " + e.getOriginalMessage());
-    }
+    JsonNode root = Serializer.readJson(json, text);
     if (root == null || !root.isObject()) {
       throw new MalformedFrameException("vsn 1.0.0 frames are JSON objects");
     }

@@ -30,8 +30,16 @@ class DevCommandTest {
     assertThat(output)
         .contains("SUPABASE_URL=http://127.0.0.1:")
         .contains("is online in this process");
-    assertThat(output).contains("running").contains("demo summary:");
+    assertThat(output).contains("running").contains("demo summary");
     assertThat(output).containsPattern("all \\d+ demo jobs completed");
+    // what the shipped workflows are meant to log (shared/fixtures/casare-workflows/index.md),
+    // read back from robot_logs
+    assertThat(output)
+        .contains("The total sum is: 15.0")
+        .contains("The final result is: 40.0")
+        .contains("Hello, my name is Alice and I am 30 years old")
+        .contains("Dictionary content: {'status': 'ok', 'code': 200}")
+        .contains("The content length is: 21 bytes.");
     assertThat(code).isZero();
   }
 

@@ -57,4 +57,20 @@ class StartCommandTest {
     assertThat(Files.readAllLines(file))
         .containsExactly("SUPABASE_URL=http://127.0.0.1:54321", "SUPABASE_ANON_KEY=anon");
   }
+
+  @Test
+  void the_env_file_is_readable_by_its_owner_only_because_it_holds_the_service_key()
+      throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        dir.getFileSystem().supportedFileAttributeViews().contains("posix"),
+        "POSIX permissions only");
+    Path file = dir.resolve(".env.local");
+    Files.writeString(file, "old");
+    StartCommand.writeEnvFile(file, Map.of("SUPABASE_SERVICE_KEY", "secret"));
+    assertThat(
+            java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(file)))
+        .isEqualTo("rw-------");
+    assertThat(Files.readString(file)).isEqualTo("SUPABASE_SERVICE_KEY=secret\n");
+  }
 }

@@ -2,9 +2,7 @@ package com.casarerpa.fleet.devstack.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.casarerpa.fleet.devstack.LocalStack;
-import com.casarerpa.fleet.devstack.StackSettings;
-import com.casarerpa.fleet.devstack.db.MigrationRunner;
+import com.casarerpa.fleet.devstack.EphemeralStack;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,9 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Runs the official {@code @supabase/supabase-js} client ({@code src/test/js/*.test.js}, Node's
@@ -24,25 +21,10 @@ import org.junit.jupiter.api.Test;
  */
 class SupabaseJsConformanceTest {
   private static final Path JS_DIR = Path.of("src", "test", "js");
-  private static LocalStack stack;
 
-  @BeforeAll
-  static void startStack() throws IOException {
-    stack = LocalStack.start(StackSettings.ephemeral());
-    MigrationRunner runner = new MigrationRunner(stack.context().adminPool());
-    try (Stream<Path> files = Files.list(JS_DIR.resolve("sql"))) {
-      for (Path sql : files.filter(p -> p.toString().endsWith(".sql")).sorted().toList()) {
-        runner.execute(sql.getFileName().toString(), Files.readString(sql));
-      }
-    }
-  }
-
-  @AfterAll
-  static void stopStack() {
-    if (stack != null) {
-      stack.close();
-    }
-  }
+  @RegisterExtension
+  static final EphemeralStack stack =
+      EphemeralStack.perClass().withSqlFiles(JS_DIR.resolve("sql"), name -> true);
 
   private static boolean nodeHasWebSocket() throws IOException, InterruptedException {
     Process probe;

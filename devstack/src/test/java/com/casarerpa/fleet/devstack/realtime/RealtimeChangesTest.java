@@ -3,13 +3,9 @@ package com.casarerpa.fleet.devstack.realtime;
 import static com.casarerpa.fleet.devstack.realtime.RecordingSocket.JSON;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.casarerpa.fleet.devstack.LocalStack;
-import com.casarerpa.fleet.devstack.StackSettings;
-import com.casarerpa.fleet.devstack.db.MigrationRunner;
+import com.casarerpa.fleet.devstack.EphemeralStack;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -17,39 +13,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * postgres_changes and database broadcasts at the frame level: filters, per-subscriber RLS and
  * column privileges, DELETE identity, subscription errors, and {@code realtime.send}.
  */
 class RealtimeChangesTest {
-  private static LocalStack stack;
-
-  @BeforeAll
-  static void start() throws Exception {
-    stack = LocalStack.start(StackSettings.ephemeral());
-    MigrationRunner runner = new MigrationRunner(stack.context().adminPool());
-    try (Stream<Path> files = Files.list(Path.of("src", "test", "js", "sql"))) {
-      for (Path sql :
-          files
-              .filter(p -> p.getFileName().toString().startsWith("20_realtime_"))
-              .sorted()
-              .toList()) {
-        runner.execute(sql.getFileName().toString(), Files.readString(sql));
-      }
-    }
-  }
-
-  @AfterAll
-  static void stop() {
-    if (stack != null) {
-      stack.close();
-    }
-  }
+  @RegisterExtension
+  static final EphemeralStack stack =
+      EphemeralStack.perClass()
+          .withSqlFiles(EphemeralStack.JS_SQL_DIR, name -> name.startsWith("20_realtime_"));
 
   static void sql(String statement) throws SQLException {
     try (Connection c = stack.context().adminPool().getConnection();

@@ -6,18 +6,16 @@ import static com.casarerpa.fleet.devstack.realtime.RecordingSocket.JSON;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.casarerpa.fleet.devstack.LocalStack;
-import com.casarerpa.fleet.devstack.StackSettings;
+import com.casarerpa.fleet.devstack.EphemeralStack;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Tenant and channel limits with Supabase's texts. The rates are minute averages, as in Supabase,
@@ -30,24 +28,10 @@ class RealtimeLimitsTest {
           "presence-max-calls", "2",
           "max-events-per-second", "1",
           "max-joins-per-second", "2");
-  private static LocalStack stack;
 
-  @BeforeAll
-  static void start() {
-    PROPERTIES.forEach((k, v) -> System.setProperty(RealtimeSettings.PROPERTY_PREFIX + k, v));
-    try {
-      stack = LocalStack.start(StackSettings.ephemeral());
-    } finally {
-      PROPERTIES.keySet().forEach(k -> System.clearProperty(RealtimeSettings.PROPERTY_PREFIX + k));
-    }
-  }
-
-  @AfterAll
-  static void stop() {
-    if (stack != null) {
-      stack.close();
-    }
-  }
+  @RegisterExtension
+  static final EphemeralStack stack =
+      EphemeralStack.perClass().withStartProperties(RealtimeSettings.PROPERTY_PREFIX, PROPERTIES);
 
   private static RecordingSocket connect() {
     return RecordingSocket.connect(stack.url(), stack.anonKey(), "1.0.0");

@@ -2,46 +2,21 @@ package com.casarerpa.fleet.devstack.realtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.casarerpa.fleet.devstack.LocalStack;
-import com.casarerpa.fleet.devstack.StackSettings;
-import com.casarerpa.fleet.devstack.db.MigrationRunner;
+import com.casarerpa.fleet.devstack.EphemeralStack;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Private channels: RLS on realtime.messages decides who may join and send. */
 class RealtimePrivateChannelTest {
-  private static LocalStack stack;
-
-  @BeforeAll
-  static void start() throws Exception {
-    stack = LocalStack.start(StackSettings.ephemeral());
-    MigrationRunner runner = new MigrationRunner(stack.context().adminPool());
-    try (Stream<Path> files = Files.list(Path.of("src", "test", "js", "sql"))) {
-      for (Path sql :
-          files
-              .filter(p -> p.getFileName().toString().startsWith("20_realtime_"))
-              .sorted()
-              .toList()) {
-        runner.execute(sql.getFileName().toString(), Files.readString(sql));
-      }
-    }
-  }
-
-  @AfterAll
-  static void stop() {
-    if (stack != null) {
-      stack.close();
-    }
-  }
+  @RegisterExtension
+  static final EphemeralStack stack =
+      EphemeralStack.perClass()
+          .withSqlFiles(EphemeralStack.JS_SQL_DIR, name -> name.startsWith("20_realtime_"));
 
   private static String userToken(String sub) {
     return stack

@@ -3,30 +3,16 @@ package com.casarerpa.fleet.devstack.realtime;
 import static com.casarerpa.fleet.devstack.realtime.RecordingSocket.JSON;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.casarerpa.fleet.devstack.LocalStack;
-import com.casarerpa.fleet.devstack.StackSettings;
+import com.casarerpa.fleet.devstack.EphemeralStack;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The vsn 1.0.0 wire protocol, frame by frame, as the Java agent speaks it. */
 class RealtimeProtocolTest {
-  private static LocalStack stack;
-
-  @BeforeAll
-  static void start() {
-    stack = LocalStack.start(StackSettings.ephemeral());
-  }
-
-  @AfterAll
-  static void stop() {
-    if (stack != null) {
-      stack.close();
-    }
-  }
+  @RegisterExtension static final EphemeralStack stack = EphemeralStack.perClass();
 
   private static RecordingSocket connect() {
     return RecordingSocket.connect(stack.url(), stack.anonKey(), "1.0.0");

@@ -6,16 +6,14 @@ import static com.casarerpa.fleet.devstack.realtime.RecordingSocket.JSON;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.casarerpa.fleet.devstack.LocalStack;
-import com.casarerpa.fleet.devstack.StackSettings;
+import com.casarerpa.fleet.devstack.EphemeralStack;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Bad input gets Supabase's answer and never takes the server down: malformed frames, unknown
@@ -28,24 +26,10 @@ class RealtimeRobustnessTest {
           "max-payload-bytes", "1024",
           "max-channels-per-client", "3",
           "no-channel-timeout", "1000");
-  private static LocalStack stack;
 
-  @BeforeAll
-  static void start() {
-    PROPERTIES.forEach((k, v) -> System.setProperty(RealtimeSettings.PROPERTY_PREFIX + k, v));
-    try {
-      stack = LocalStack.start(StackSettings.ephemeral());
-    } finally {
-      PROPERTIES.keySet().forEach(k -> System.clearProperty(RealtimeSettings.PROPERTY_PREFIX + k));
-    }
-  }
-
-  @AfterAll
-  static void stop() {
-    if (stack != null) {
-      stack.close();
-    }
-  }
+  @RegisterExtension
+  static final EphemeralStack stack =
+      EphemeralStack.perClass().withStartProperties(RealtimeSettings.PROPERTY_PREFIX, PROPERTIES);
 
   private static RecordingSocket connect() {
     return RecordingSocket.connect(stack.url(), stack.anonKey(), "1.0.0");

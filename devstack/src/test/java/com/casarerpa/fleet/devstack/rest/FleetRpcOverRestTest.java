@@ -2,17 +2,15 @@ package com.casarerpa.fleet.devstack.rest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.casarerpa.fleet.devstack.LocalStack;
-import com.casarerpa.fleet.devstack.StackSettings;
+import com.casarerpa.fleet.devstack.EphemeralStack;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The fleet's real RPCs (install/supabase/migrations) through {@code /rest/v1/rpc}, as the agent
@@ -21,19 +19,7 @@ import org.junit.jupiter.api.Test;
 class FleetRpcOverRestTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
-  private static LocalStack stack;
-
-  @BeforeAll
-  static void start() {
-    stack = LocalStack.start(StackSettings.ephemeral());
-  }
-
-  @AfterAll
-  static void stop() {
-    if (stack != null) {
-      stack.close();
-    }
-  }
+  @RegisterExtension static final EphemeralStack stack = EphemeralStack.perClass();
 
   private static HttpResponse<String> rpc(String fn, String key, String robotKey, Object args)
       throws Exception {

@@ -2,8 +2,7 @@ package com.casarerpa.fleet.devstack.rest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.casarerpa.fleet.devstack.LocalStack;
-import com.casarerpa.fleet.devstack.StackSettings;
+import com.casarerpa.fleet.devstack.EphemeralStack;
 import com.casarerpa.fleet.devstack.auth.DemoKeys;
 import com.casarerpa.fleet.devstack.db.MigrationRunner;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,23 +18,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Malformed requests get PostgREST's answers, names never reach SQL unquoted, the server lives. */
 class RestRobustnessTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
-  private static LocalStack stack;
 
-  @BeforeAll
-  static void start() {
-    stack = LocalStack.start(StackSettings.ephemeral());
-    new MigrationRunner(stack.context().adminPool())
-        .execute(
-            "robustness fixture",
-            """
+  @RegisterExtension
+  static final EphemeralStack stack =
+      EphemeralStack.perClass()
+          .withSql(
+              "robustness fixture",
+              """
             CREATE TABLE public.robust (id int PRIMARY KEY, name text);
             GRANT SELECT, INSERT, UPDATE, DELETE ON public.robust TO anon, service_role;
             INSERT INTO public.robust VALUES (1, 'one'), (2, 'two');
@@ -48,14 +44,6 @@ class RestRobustnessTest {
             CREATE FUNCTION public.robust_timeout() RETURNS text
             LANGUAGE sql STABLE AS $$ SELECT current_setting('statement_timeout') $$;
             """);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (stack != null) {
-      stack.close();
-    }
-  }
 
   private static HttpResponse<String> send(
       String method, String pathAndQuery, String body, Map<String, String> headers)

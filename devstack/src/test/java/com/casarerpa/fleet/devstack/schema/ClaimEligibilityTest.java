@@ -5,23 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Which robot may claim which job (CONTRACT.md §4), one rule per test. */
 class ClaimEligibilityTest {
-  private static SchemaDatabase db;
-
-  @BeforeAll
-  static void start() {
-    db = SchemaDatabase.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    db.close();
-  }
+  @RegisterExtension static final SchemaDatabase db = new SchemaDatabase();
 
   private static List<UUID> ids(List<JsonNode> jobs) {
     return jobs.stream().map(TestRobot::jobId).toList();

@@ -11,25 +11,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ConcurrentClaimTest {
   private static final int JOBS = 10_000;
   private static final int ROBOTS = 16;
 
-  private static SchemaDatabase db;
-
-  @BeforeAll
-  static void start() {
-    db = SchemaDatabase.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    db.close();
-  }
+  @RegisterExtension static final SchemaDatabase db = new SchemaDatabase();
 
   @Test
   void sixteen_robots_claiming_at_once_take_every_one_of_ten_thousand_jobs_exactly_once()

@@ -10,22 +10,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class JobLifecycleTest {
-  private static SchemaDatabase db;
-
-  @BeforeAll
-  static void start() {
-    db = SchemaDatabase.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    db.close();
-  }
+  @RegisterExtension static final SchemaDatabase db = new SchemaDatabase();
 
   @Test
   void a_robot_registers_claims_starts_reports_and_completes_a_job() throws Exception {

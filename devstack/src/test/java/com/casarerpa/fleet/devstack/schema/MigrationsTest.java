@@ -6,22 +6,11 @@ import com.casarerpa.fleet.devstack.db.Migration;
 import com.casarerpa.fleet.devstack.db.MigrationRunner;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class MigrationsTest {
-  private static SchemaDatabase db;
-
-  @BeforeAll
-  static void start() {
-    db = SchemaDatabase.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    db.close();
-  }
+  @RegisterExtension static final SchemaDatabase db = new SchemaDatabase();
 
   @Test
   void every_migration_applies_a_second_time_without_error_and_changes_nothing_it_should_keep()

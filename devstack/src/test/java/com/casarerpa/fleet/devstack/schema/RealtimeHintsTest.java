@@ -7,23 +7,12 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The database's wake-up and cancel hints, through the local platform's realtime.send. */
 class RealtimeHintsTest {
-  private static SchemaDatabase db;
-
-  @BeforeAll
-  static void start() {
-    db = SchemaDatabase.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    db.close();
-  }
+  @RegisterExtension static final SchemaDatabase db = new SchemaDatabase();
 
   private static List<Map<String, Object>> messages(String topic, String event) throws Exception {
     List<Map<String, Object>> rows = new java.util.ArrayList<>();

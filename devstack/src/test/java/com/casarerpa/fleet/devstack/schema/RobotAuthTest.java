@@ -11,9 +11,8 @@ import java.sql.SQLException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class RobotAuthTest {
   private static final String JOB = UUID.randomUUID().toString();
@@ -39,17 +38,7 @@ class RobotAuthTest {
           new Object[] {"robot_offline"},
           new Object[] {"robot_fleet_maintenance"});
 
-  private static SchemaDatabase db;
-
-  @BeforeAll
-  static void start() {
-    db = SchemaDatabase.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    db.close();
-  }
+  @RegisterExtension static final SchemaDatabase db = new SchemaDatabase();
 
   private static void assertEveryRobotCallRefused(Postgrest.Session caller, String expected) {
     for (Object[] call : ROBOT_CALLS) {

@@ -14,23 +14,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class RobotLogsTest {
   private static final DateTimeFormatter PARTITION = DateTimeFormatter.ofPattern("yyyy_MM_dd");
-  private static SchemaDatabase db;
-
-  @BeforeAll
-  static void start() {
-    db = SchemaDatabase.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    db.close();
-  }
+  @RegisterExtension static final SchemaDatabase db = new SchemaDatabase();
 
   private static Map<String, Object> line(
       OffsetDateTime ts, long seq, String level, String message) {

@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Who can do what: anon without a key, robot A, robot B, a revoked key, dashboard users of tenant T
@@ -68,7 +68,7 @@ class RowLevelSecurityTest {
           "robot_offline",
           "robot_fleet_maintenance");
 
-  private static SchemaDatabase db;
+  @RegisterExtension static final SchemaDatabase db = new SchemaDatabase();
   private static Fleet tenantT;
   private static Fleet tenantU;
   private static TestRobot robotA;
@@ -78,7 +78,6 @@ class RowLevelSecurityTest {
 
   @BeforeAll
   static void start() throws Exception {
-    db = SchemaDatabase.start();
     tenantT = new Fleet(db);
     tenantU = new Fleet(db);
     robotA = tenantT.robot("default", List.of(), 5);
@@ -109,11 +108,6 @@ class RowLevelSecurityTest {
       robot.heartbeat();
       robot.session.rpc("append_robot_logs", "p_logs", List.of(line("hello")));
     }
-  }
-
-  @AfterAll
-  static void stop() {
-    db.close();
   }
 
   private static Map<String, Object> line(String message) {

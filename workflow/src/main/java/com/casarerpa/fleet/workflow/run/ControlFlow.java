@@ -76,11 +76,7 @@ final class ControlFlow {
       }
     } else {
       throw new NodeException(
-          "node '"
-              + pn.id
-              + "' ("
-              + pn.type
-              + ") has no condition; set config.expression or connect the condition input");
+          pn.label() + " has no condition; set config.expression or connect the condition input");
     }
     boolean result = PyOps.truthy(value);
     ex.ctx.output("result", result);

@@ -168,11 +168,8 @@ final class GraphAnalysis {
           ValidationIssue.error(
               INVALID_CONFIG,
               pn.id,
-              "node '"
-                  + pn.id
-                  + "' ("
-                  + pn.type
-                  + ") has "
+              pn.label()
+                  + " has "
                   + key
                   + " '"
                   + wanted
@@ -185,11 +182,8 @@ final class GraphAnalysis {
           ValidationIssue.error(
               INVALID_CONFIG,
               pn.id,
-              "node '"
-                  + pn.id
-                  + "' ("
-                  + pn.type
-                  + ") is not inside a loop body; connect it after a loop start's body port or set "
+              pn.label()
+                  + " is not inside a loop body; connect it after a loop start's body port or set "
                   + key));
     }
     return best;

@@ -87,14 +87,7 @@ public final class PlanBuilder {
     } catch (NodeException | RuntimeException e) {
       issues.add(
           ValidationIssue.error(
-              INVALID_CONFIG,
-              def.id(),
-              "node '"
-                  + def.id()
-                  + "' ("
-                  + def.type()
-                  + ") has an unusable config: "
-                  + e.getMessage()));
+              INVALID_CONFIG, def.id(), pn.label() + " has an unusable config: " + e.getMessage()));
     }
     compileCondition(pn);
   }
@@ -182,11 +175,8 @@ public final class PlanBuilder {
           ValidationIssue.error(
               INVALID_CONFIG,
               pn.id,
-              "node '"
-                  + pn.id
-                  + "' ("
-                  + pn.type
-                  + ") has an invalid expression: "
+              pn.label()
+                  + " has an invalid expression: "
                   + e.getMessage()
                   + ". Use comparisons, and/or/not, arithmetic and variable names such as {{count}} > 3"));
     }

@@ -48,6 +48,11 @@ final class PlanNode {
     this.disabled = disabled;
   }
 
+  /** How messages name this node: {@code node 'id' (Type)}. */
+  String label() {
+    return "node '" + id + "' (" + type + ")";
+  }
+
   int[] targets(String port) {
     return execTargets.getOrDefault(port, NO_TARGETS);
   }
