@@ -49,8 +49,12 @@ class LogPipelineTest {
   }
 
   private LogSpool journal() throws IOException {
+    return journal(64L * 1024 * 1024);
+  }
+
+  private LogSpool journal(long maxBytes) throws IOException {
     LogSpool journal =
-        new LogSpool(dir, 64L * 1024 * 1024, Duration.ofDays(30), InstantSource.system(), n -> {});
+        new LogSpool(dir, maxBytes, Duration.ofDays(30), InstantSource.system(), n -> {});
     journal.open();
     return journal;
   }
@@ -146,5 +150,36 @@ class LogPipelineTest {
 
     assertThat(again.hasBacklog()).isFalse();
     assertThat(backend.logs()).extracting(JsonNode::size).hasSize(1);
+  }
+
+  @Test
+  void at_the_disk_budget_new_lines_are_refused_and_counted_and_every_accepted_one_ships()
+      throws Exception {
+    backend.down(true);
+    pipeline = pipeline(journal(64 * 1024), 100);
+    pipeline.start();
+    String padding = "x".repeat(500);
+
+    for (int i = 0; i < 300; i++) {
+      pipeline.append(LogLevel.INFO, "line " + i + " " + padding, null, null, "workflow");
+    }
+    await()
+        .until(
+            () ->
+                metrics.counter("agent.log.lines.spooled").count()
+                        + metrics.counter("agent.log.lines.refused").count()
+                    == 300);
+    double accepted = metrics.counter("agent.log.lines.spooled").count();
+    assertThat(metrics.counter("agent.log.lines.refused").count()).isPositive();
+    assertThat(accepted).isPositive();
+    backend.down(false);
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> backend.logs().size() == (int) accepted);
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < accepted; i++) {
+      expected.add("line " + i + " " + padding);
+    }
+    assertThat(messages()).containsExactlyElementsOf(expected);
+    assertThat(metrics.counter("agent.log.lines.dropped").count()).isZero();
   }
 }
