@@ -28,7 +28,10 @@ public enum Setting {
   ROBOT_HTTP_TIMEOUT("15s", false, "timeout of each HTTP call to Supabase"),
   ROBOT_OPS_PORT("9470", false, "loopback port for /healthz and /metrics; off disables"),
   ROBOT_DATA_DIR("", false, "folder for the log spool (default ~/.casare-agent)"),
-  ROBOT_SPOOL_MAX_MB("256", false, "disk the log spool may use; oldest segment dropped beyond"),
+  ROBOT_SPOOL_MAX_MB(
+      "256",
+      false,
+      "disk the log journal may use; beyond 90% new TRACE/DEBUG lines are refused, beyond 100% all new lines (counted)"),
   ROBOT_LOG_BATCH_SIZE("200", false, "log lines per append_robot_logs call, 1..1000"),
   ROBOT_LOG_FLUSH_INTERVAL("1s", false, "longest a log line waits before it is shipped"),
   ROBOT_LOG_LEVEL("INFO", false, "lowest level shipped to robot_logs"),

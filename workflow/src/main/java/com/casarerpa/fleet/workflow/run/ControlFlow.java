@@ -49,15 +49,20 @@ final class ControlFlow {
       case FINALLY -> finallyNode(pn);
       case RETRY -> retry(pn);
       case ON_ERROR -> onError(pn);
-      case THROW ->
-          throw new NodeException(
-              ex.ctx.string("error_message", ex.ctx.string("message", "Custom error")),
-              ex.ctx.string("error_type", "ThrowError"),
-              null);
+      case THROW -> throw thrownError(pn);
       case ASSERT -> assertion(pn);
       case PLAIN ->
           throw new IllegalStateException("plain node " + pn.id + " routed to control flow");
     };
+  }
+
+  /** What a ThrowErrorNode raises; a blank message still says where it came from. */
+  private NodeException thrownError(PlanNode pn) {
+    String message = ex.ctx.string("error_message", ex.ctx.string("message", "Custom error"));
+    if (message == null || message.isBlank()) {
+      message = "Custom error (" + pn.label() + " has no message)";
+    }
+    return new NodeException(message, ex.ctx.string("error_type", "ThrowError"), null);
   }
 
   private boolean condition(PlanNode pn) throws NodeException {

@@ -229,6 +229,16 @@ class ControlFlowTest {
   }
 
   @Test
+  void a_throw_error_node_with_a_blank_message_still_fails_with_a_readable_error()
+      throws Exception {
+    TestWorkflow wf = TestWorkflow.create().node("boom", "ThrowErrorNode", "message", "");
+    RunResult r = run(wf);
+    assertThat(r.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(r.failedNodeId()).isEqualTo("boom");
+    assertThat(r.errorMessage()).contains("Custom error").contains("boom");
+  }
+
+  @Test
   void stop_on_error_fails_the_run_at_the_failing_node() throws Exception {
     TestWorkflow wf =
         TestWorkflow.create()
