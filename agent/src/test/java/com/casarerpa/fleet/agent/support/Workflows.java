@@ -3,6 +3,7 @@ package com.casarerpa.fleet.agent.support;
 import com.casarerpa.fleet.agent.internal.Json;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Locale;
 
 /** Small CasareRPA workflows in the runtime format, built for tests. */
 public final class Workflows {
@@ -37,7 +38,7 @@ public final class Workflows {
   }
 
   public Workflows node(String type, ObjectNode config) {
-    String id = type.replace("Node", "").toLowerCase() + "_" + (++count);
+    String id = type.replace("Node", "").toLowerCase(Locale.ROOT) + "_" + (++count);
     ObjectNode node = nodes.putObject(id);
     node.put("node_id", id);
     node.put("node_type", type);

@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
  * enqueue_job, and reads of {@code jobs}).
  */
 public final class FleetAdmin {
-  static final ObjectMapper JSON = new ObjectMapper();
+  public static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -73,13 +73,23 @@ public final class FleetAdmin {
             + "&order=seq.asc");
   }
 
-  JsonNode rpc(String name, Object params) throws IOException {
+  /** Calls {@code rpc/<name>} with the named parameters as the service role. */
+  public JsonNode rpc(String name, Object params) throws IOException {
     return send(
         HttpRequest.newBuilder(URI.create(url + "/rest/v1/rpc/" + name))
             .POST(HttpRequest.BodyPublishers.ofString(JSON.valueToTree(params).toString())));
   }
 
-  JsonNode get(String path) throws IOException {
+  /** PATCHes the rows a REST path selects with {@code values}, as the service role. */
+  public JsonNode patch(String path, Object values) throws IOException {
+    return send(
+        HttpRequest.newBuilder(URI.create(url + path))
+            .method(
+                "PATCH", HttpRequest.BodyPublishers.ofString(JSON.valueToTree(values).toString())));
+  }
+
+  /** GETs a REST path (with its query) as the service role. */
+  public JsonNode get(String path) throws IOException {
     return send(HttpRequest.newBuilder(URI.create(url + path)).GET());
   }
 

@@ -6,8 +6,10 @@ import static org.awaitility.Awaitility.await;
 import com.casarerpa.fleet.agent.Agent;
 import com.casarerpa.fleet.agent.AgentExit;
 import com.casarerpa.fleet.agent.cli.AgentMain;
+import com.casarerpa.fleet.agent.support.Workflows;
 import com.casarerpa.fleet.devstack.LocalStack;
 import com.casarerpa.fleet.devstack.StackSettings;
+import com.casarerpa.fleet.devstack.dev.FleetAdmin;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -57,7 +59,7 @@ class AgentEndToEndTest {
     agents.forEach(a -> a.close(Duration.ofSeconds(20)));
   }
 
-  private Agent agent(FleetOperator.Robot robot, String... overrides) {
+  private Agent agent(FleetAdmin.Robot robot, String... overrides) {
     Agent agent =
         AgentRunner.start(
             AgentRunner.settings(
@@ -72,7 +74,7 @@ class AgentEndToEndTest {
 
   @Test
   void a_job_is_claimed_run_and_completed_with_its_logs_in_robot_logs() {
-    FleetOperator.Robot robot = operator.createRobot(name("e2e"), 1);
+    FleetAdmin.Robot robot = operator.createRobot(name("e2e"), 1);
     agent(robot);
     UUID workflow =
         operator.upsertWorkflow(
@@ -96,7 +98,7 @@ class AgentEndToEndTest {
 
   @Test
   void an_operator_cancel_stops_a_waiting_job_within_two_seconds() {
-    FleetOperator.Robot robot = operator.createRobot(name("cancel"), 1);
+    FleetAdmin.Robot robot = operator.createRobot(name("cancel"), 1);
     agent(robot);
     UUID workflow =
         operator.upsertWorkflow(name("wait"), Workflows.linear("wait").waitSeconds(120).end());
@@ -116,7 +118,7 @@ class AgentEndToEndTest {
 
   @Test
   void doctor_passes_every_check_against_the_stack_and_fails_on_a_revoked_key() {
-    FleetOperator.Robot robot = operator.createRobot(name("doctor"), 1);
+    FleetAdmin.Robot robot = operator.createRobot(name("doctor"), 1);
     String[] args = {
       "doctor",
       "--config",
@@ -148,7 +150,7 @@ class AgentEndToEndTest {
 
   @Test
   void a_revoked_key_is_one_fatal_error_and_the_agent_stops() {
-    FleetOperator.Robot robot = operator.createRobot(name("revoked"), 1);
+    FleetAdmin.Robot robot = operator.createRobot(name("revoked"), 1);
     Agent agent = agent(robot);
 
     operator.revokeKeys(robot.id());

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.casarerpa.fleet.agent.Agent;
+import com.casarerpa.fleet.agent.support.Workflows;
 import com.casarerpa.fleet.devstack.LocalStack;
 import com.casarerpa.fleet.devstack.StackSettings;
+import com.casarerpa.fleet.devstack.dev.FleetAdmin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -35,7 +37,7 @@ class AgentLogJournalTest {
         TcpProxy proxy = new TcpProxy(stack.port())) {
       FleetOperator operator = new FleetOperator(stack.url(), stack.serviceRoleKey());
       operator.settings(Map.of("lease_seconds", 600, "heartbeat_interval_seconds", 2));
-      FleetOperator.Robot robot = operator.createRobot("wal-robot", 1);
+      FleetAdmin.Robot robot = operator.createRobot("wal-robot", 1);
       Path dataDir = dir.resolve("data");
       Map<String, String> settings =
           AgentRunner.settings(proxy.url(), stack.anonKey(), robot, dataDir);

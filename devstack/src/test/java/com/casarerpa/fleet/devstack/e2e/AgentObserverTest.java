@@ -8,8 +8,10 @@ import com.casarerpa.fleet.agent.supabase.ChannelOptions;
 import com.casarerpa.fleet.agent.supabase.RealtimeChannel;
 import com.casarerpa.fleet.agent.supabase.RealtimeClient;
 import com.casarerpa.fleet.agent.supabase.SupabaseRest;
+import com.casarerpa.fleet.agent.support.Workflows;
 import com.casarerpa.fleet.devstack.LocalStack;
 import com.casarerpa.fleet.devstack.StackSettings;
+import com.casarerpa.fleet.devstack.dev.FleetAdmin;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.nio.file.Path;
@@ -41,7 +43,7 @@ class AgentObserverTest {
           javaObserver.channel("robot-fleet", ChannelOptions.presence(null, true));
       javaObserver.start();
       await().atMost(Duration.ofSeconds(10)).until(watch::isJoined);
-      FleetOperator.Robot robot = operator.createRobot("observed-robot", 1);
+      FleetAdmin.Robot robot = operator.createRobot("observed-robot", 1);
       Agent agent =
           AgentRunner.start(AgentRunner.settings(stack.url(), stack.anonKey(), robot, dataDir));
       try {

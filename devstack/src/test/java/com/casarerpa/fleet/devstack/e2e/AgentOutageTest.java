@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.casarerpa.fleet.agent.Agent;
+import com.casarerpa.fleet.agent.support.Workflows;
 import com.casarerpa.fleet.devstack.LocalStack;
 import com.casarerpa.fleet.devstack.StackSettings;
+import com.casarerpa.fleet.devstack.dev.FleetAdmin;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +29,7 @@ class AgentOutageTest {
         TcpProxy proxy = new TcpProxy(stack.port())) {
       FleetOperator operator = new FleetOperator(stack.url(), stack.serviceRoleKey());
       operator.settings(Map.of("lease_seconds", 120, "heartbeat_interval_seconds", 2));
-      FleetOperator.Robot robot = operator.createRobot("outage-robot", 1);
+      FleetAdmin.Robot robot = operator.createRobot("outage-robot", 1);
       Agent agent =
           AgentRunner.start(AgentRunner.settings(proxy.url(), stack.anonKey(), robot, dataDir));
       try {

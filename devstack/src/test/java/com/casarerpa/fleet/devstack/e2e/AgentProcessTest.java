@@ -9,8 +9,10 @@ import com.casarerpa.fleet.agent.supabase.ChannelOptions;
 import com.casarerpa.fleet.agent.supabase.RealtimeChannel;
 import com.casarerpa.fleet.agent.supabase.RealtimeClient;
 import com.casarerpa.fleet.agent.supabase.SupabaseRest;
+import com.casarerpa.fleet.agent.support.Workflows;
 import com.casarerpa.fleet.devstack.LocalStack;
 import com.casarerpa.fleet.devstack.StackSettings;
+import com.casarerpa.fleet.devstack.dev.FleetAdmin;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.nio.file.Path;
@@ -71,19 +73,19 @@ class AgentProcessTest {
     agents.forEach(a -> a.close(Duration.ofSeconds(20)));
   }
 
-  private Map<String, String> settings(FleetOperator.Robot robot, String... overrides) {
+  private Map<String, String> settings(FleetAdmin.Robot robot, String... overrides) {
     return AgentRunner.settings(
         stack.url(), stack.anonKey(), robot, dir.resolve(robot.name()), overrides);
   }
 
-  private AgentProcess process(FleetOperator.Robot robot, String... overrides) throws Exception {
+  private AgentProcess process(FleetAdmin.Robot robot, String... overrides) throws Exception {
     AgentProcess process =
         AgentProcess.start(settings(robot, overrides), dir.resolve(robot.name() + "-proc"));
     processes.add(process);
     return process;
   }
 
-  private Agent inProcess(FleetOperator.Robot robot) {
+  private Agent inProcess(FleetAdmin.Robot robot) {
     Agent agent = AgentRunner.start(settings(robot));
     agents.add(agent);
     return agent;
@@ -104,8 +106,8 @@ class AgentProcessTest {
   @Test
   void a_job_of_a_killed_agent_is_completed_by_another_and_the_dead_robot_goes_offline()
       throws Exception {
-    FleetOperator.Robot doomed = operator.createRobot(name("doomed"), 1);
-    FleetOperator.Robot survivor = operator.createRobot(name("survivor"), 1);
+    FleetAdmin.Robot doomed = operator.createRobot(name("doomed"), 1);
+    FleetAdmin.Robot survivor = operator.createRobot(name("survivor"), 1);
     AgentProcess victim = process(doomed);
     UUID workflow =
         operator.upsertWorkflow(
@@ -129,7 +131,7 @@ class AgentProcessTest {
   @Test
   void sigterm_during_a_job_lets_it_finish_within_the_budget_exits_0_and_leaves_presence()
       throws Exception {
-    FleetOperator.Robot robot = operator.createRobot(name("graceful"), 1);
+    FleetAdmin.Robot robot = operator.createRobot(name("graceful"), 1);
     AgentProcess agent = process(robot, "ROBOT_SHUTDOWN_BUDGET", "30s");
     await()
         .atMost(Duration.ofSeconds(30))
@@ -157,7 +159,7 @@ class AgentProcessTest {
 
   @Test
   void sigterm_with_a_job_longer_than_the_budget_releases_it_and_exits_0() throws Exception {
-    FleetOperator.Robot robot = operator.createRobot(name("impatient"), 1);
+    FleetAdmin.Robot robot = operator.createRobot(name("impatient"), 1);
     AgentProcess agent = process(robot, "ROBOT_SHUTDOWN_BUDGET", "1s");
     UUID workflow =
         operator.upsertWorkflow(name("long"), Workflows.linear("long").waitSeconds(120).end());
@@ -175,7 +177,7 @@ class AgentProcessTest {
 
   @Test
   void a_second_sigterm_stops_the_running_job_at_once_releases_it_and_exits_4() throws Exception {
-    FleetOperator.Robot robot = operator.createRobot(name("forced"), 1);
+    FleetAdmin.Robot robot = operator.createRobot(name("forced"), 1);
     AgentProcess agent = process(robot, "ROBOT_SHUTDOWN_BUDGET", "120s");
     UUID workflow =
         operator.upsertWorkflow(

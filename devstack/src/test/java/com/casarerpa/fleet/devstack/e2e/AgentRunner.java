@@ -3,6 +3,7 @@ package com.casarerpa.fleet.devstack.e2e;
 import com.casarerpa.fleet.agent.Agent;
 import com.casarerpa.fleet.agent.config.AgentConfig;
 import com.casarerpa.fleet.agent.jobs.EngineExecutor;
+import com.casarerpa.fleet.devstack.dev.FleetAdmin;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -12,7 +13,7 @@ final class AgentRunner {
   private AgentRunner() {}
 
   static Map<String, String> settings(
-      String url, String anonKey, FleetOperator.Robot robot, Path dataDir, String... overrides) {
+      String url, String anonKey, FleetAdmin.Robot robot, Path dataDir, String... overrides) {
     Map<String, String> settings = new HashMap<>();
     settings.put("SUPABASE_URL", url);
     settings.put("SUPABASE_ANON_KEY", anonKey);

@@ -1,14 +1,11 @@
 package com.casarerpa.fleet.devstack.e2e;
 
+import com.casarerpa.fleet.devstack.dev.FleetAdmin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -18,28 +15,20 @@ import java.util.UUID;
  * create robots and keys, upsert workflows, enqueue and cancel jobs, read rows, tune settings.
  */
 final class FleetOperator {
-  static final ObjectMapper JSON = new ObjectMapper();
+  static final ObjectMapper JSON = FleetAdmin.JSON;
 
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private final String url;
-  private final String serviceKey;
+  private final FleetAdmin admin;
 
   FleetOperator(String url, String serviceKey) {
-    this.url = url;
-    this.serviceKey = serviceKey;
+    this.admin = new FleetAdmin(url, serviceKey);
   }
 
-  /** A robot and its key. */
-  record Robot(UUID id, String name, String key) {}
-
-  Robot createRobot(String name, int maxConcurrentJobs) {
-    UUID id =
-        UUID.fromString(
-            rpc("create_robot", Map.of("p_name", name, "p_max_concurrent_jobs", maxConcurrentJobs))
-                .asText());
-    String key = rpc("create_robot_api_key", Map.of("p_robot_id", id.toString())).asText();
-    return new Robot(id, name, key);
+  FleetAdmin.Robot createRobot(String name, int maxConcurrentJobs) {
+    try {
+      return admin.createRobot(name, maxConcurrentJobs);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   void revokeKeys(UUID robotId) {
@@ -49,9 +38,11 @@ final class FleetOperator {
   }
 
   UUID upsertWorkflow(String name, JsonNode workflow) {
-    return UUID.fromString(
-        rpc("upsert_workflow", Map.of("p_workflow_name", name, "p_workflow_json", workflow))
-            .asText());
+    try {
+      return admin.upsertWorkflow(name, workflow);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   UUID enqueue(UUID workflowId, Map<String, Object> extra) {
@@ -82,10 +73,11 @@ final class FleetOperator {
 
   /** Shortens the fleet's timing for a test (an operator UPDATE of fleet_settings). */
   void settings(Map<String, Integer> values) {
-    send(
-        HttpRequest.newBuilder(URI.create(url + "/rest/v1/fleet_settings?id=eq.true"))
-            .method(
-                "PATCH", HttpRequest.BodyPublishers.ofString(JSON.valueToTree(values).toString())));
+    try {
+      admin.patch("/rest/v1/fleet_settings?id=eq.true", values);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   JsonNode maintenance() {
@@ -93,39 +85,18 @@ final class FleetOperator {
   }
 
   JsonNode rpc(String name, Object params) {
-    return send(
-        HttpRequest.newBuilder(URI.create(url + "/rest/v1/rpc/" + name))
-            .POST(HttpRequest.BodyPublishers.ofString(JSON.valueToTree(params).toString())));
+    try {
+      return admin.rpc(name, params);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   JsonNode get(String path) {
-    return send(HttpRequest.newBuilder(URI.create(url + path)).GET());
-  }
-
-  private JsonNode send(HttpRequest.Builder request) {
-    request
-        .header("apikey", serviceKey)
-        .header("Authorization", "Bearer " + serviceKey)
-        .header("Content-Type", "application/json")
-        .timeout(Duration.ofSeconds(10));
     try {
-      HttpResponse<String> response =
-          http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() >= 300) {
-        throw new IllegalStateException(
-            "HTTP "
-                + response.statusCode()
-                + " from "
-                + request.build().uri()
-                + ": "
-                + response.body());
-      }
-      return response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
+      return admin.get(path);
     } catch (IOException e) {
-      throw new IllegalStateException("request failed: " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
+      throw new UncheckedIOException(e);
     }
   }
 }
