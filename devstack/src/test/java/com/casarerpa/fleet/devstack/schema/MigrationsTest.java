@@ -43,20 +43,7 @@ class MigrationsTest {
   void the_schema_check_lists_the_twelve_seed_tables_present_with_row_level_security()
       throws Exception {
     JsonNode tables = db.postgrest().serviceRole().rpc("verify_fleet_schema");
-    assertThat(tables.findValuesAsText("table_name"))
-        .containsExactly(
-            "workflows",
-            "workflow_versions",
-            "robots",
-            "jobs",
-            "robot_api_keys",
-            "robot_api_key_audit",
-            "robot_logs",
-            "robot_logs_cleanup_history",
-            "schedules",
-            "workflow_robot_assignments",
-            "node_robot_overrides",
-            "robot_heartbeats");
+    assertThat(tables.findValuesAsText("table_name")).containsExactlyElementsOf(SeedTables.NAMES);
     for (JsonNode table : tables) {
       assertThat(table.get("present").asBoolean()).as(table.toString()).isTrue();
       assertThat(table.get("rls_enabled").asBoolean()).as(table.toString()).isTrue();

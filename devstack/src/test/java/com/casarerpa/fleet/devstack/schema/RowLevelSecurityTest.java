@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -23,22 +24,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class RowLevelSecurityTest {
   private static final List<String> TABLES =
-      List.of(
-          "workflows",
-          "workflow_versions",
-          "robots",
-          "jobs",
-          "robot_api_keys",
-          "robot_api_key_audit",
-          "robot_logs",
-          "robot_logs_cleanup_history",
-          "schedules",
-          "workflow_robot_assignments",
-          "node_robot_overrides",
-          "robot_heartbeats",
-          "fleet_settings",
-          "fleet_maintenance_state",
-          "robot_logs_default");
+      Stream.concat(
+              SeedTables.NAMES.stream(),
+              Stream.of("fleet_settings", "fleet_maintenance_state", "robot_logs_default"))
+          .toList();
 
   /** Tables a dashboard user reads (rows of its tenant). */
   private static final Set<String> TENANT_READABLE =
