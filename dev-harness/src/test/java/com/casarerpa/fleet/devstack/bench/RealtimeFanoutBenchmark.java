@@ -1,7 +1,8 @@
-package com.casarerpa.fleet.devstack.realtime;
+package com.casarerpa.fleet.devstack.bench;
 
 import com.casarerpa.fleet.devstack.LocalStack;
 import com.casarerpa.fleet.devstack.StackSettings;
+import com.casarerpa.fleet.devstack.realtime.RealtimeSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
