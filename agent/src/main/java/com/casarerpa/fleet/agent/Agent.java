@@ -4,6 +4,7 @@ import com.casarerpa.fleet.agent.config.AgentConfig;
 import com.casarerpa.fleet.agent.config.ConfigException;
 import com.casarerpa.fleet.agent.fleet.Registration;
 import com.casarerpa.fleet.agent.internal.Backoff;
+import com.casarerpa.fleet.agent.internal.DataDirLock;
 import com.casarerpa.fleet.agent.internal.ExecutorStop;
 import com.casarerpa.fleet.agent.internal.NamedThreads;
 import com.casarerpa.fleet.agent.jobs.WorkflowExecutor;
@@ -22,7 +23,6 @@ import com.casarerpa.fleet.agent.supabase.SupabaseRest;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.HashMap;
@@ -70,6 +70,7 @@ public final class Agent {
       Executors.newSingleThreadScheduledExecutor(new NamedThreads("agent-timers", true));
   private final ScheduledExecutorService fleet =
       Executors.newSingleThreadScheduledExecutor(new NamedThreads("agent-fleet", true));
+  private final DataDirLock folderLock;
   private final LogSpool spool;
   private final LogPipeline logs;
   private final AtomicReference<AgentExit> exit = new AtomicReference<>();
@@ -88,25 +89,52 @@ public final class Agent {
     this.http = SupabaseRest.httpClient(config.httpTimeout());
     this.rest =
         new SupabaseRest(http, config.supabaseUrl(), config.anonKey(), config.robotApiKey());
+    this.folderLock = lockDataDir(config);
     Duration retention = Duration.ofDays(config.logRetentionDays());
-    this.spool =
-        new LogSpool(
-            config.spoolDir(), config.spoolMaxBytes(), retention, clock, this::countDropped);
+    this.spool = new LogSpool(config.spoolDir(), config.spoolMaxBytes(), retention, clock);
     try {
       spool.open();
     } catch (IOException e) {
+      closeQuietly(folderLock);
       throw new ConfigException(
-          List.of(
-              "ROBOT_DATA_DIR="
-                  + config.dataDir()
-                  + ": the log spool folder cannot be used ("
-                  + e.getMessage()
-                  + "); point ROBOT_DATA_DIR at a writable folder"));
+          "ROBOT_DATA_DIR="
+              + config.dataDir()
+              + ": the log spool folder cannot be used ("
+              + e
+              + "); point ROBOT_DATA_DIR at a writable folder");
     }
     LogPipeline.Settings settings =
         new LogPipeline.Settings(
             config.logBatchSize(), config.logFlushInterval(), MEMORY_LOG_LINES, config.logLevel());
     this.logs = new LogPipeline(rest, spool, clock, settings, metrics, this::fatal);
+  }
+
+  private static DataDirLock lockDataDir(AgentConfig config) {
+    try {
+      return DataDirLock.acquire(config.dataDir());
+    } catch (DataDirLock.Held e) {
+      throw new ConfigException(
+          "ROBOT_DATA_DIR="
+              + config.dataDir()
+              + ": another agent is using this data folder ("
+              + e.holder()
+              + "); stop it, or give this agent its own ROBOT_DATA_DIR");
+    } catch (IOException e) {
+      throw new ConfigException(
+          "ROBOT_DATA_DIR="
+              + config.dataDir()
+              + ": the data folder cannot be created or written ("
+              + e
+              + "); point ROBOT_DATA_DIR at a writable folder");
+    }
+  }
+
+  private static void closeQuietly(DataDirLock lock) {
+    try {
+      lock.close();
+    } catch (IOException e) {
+      log.warn("releasing the data folder lock failed: {}", e.toString());
+    }
   }
 
   public Agent(AgentConfig config, WorkflowExecutor executor) {
@@ -132,6 +160,16 @@ public final class Agent {
       starting = null;
     }
     checkTenant(robot);
+    try {
+      logs.bindRobot(robot.robotId());
+    } catch (IOException e) {
+      throw new ConfigException(
+          "ROBOT_DATA_DIR="
+              + config.dataDir()
+              + ": the log journal cannot record its robot ("
+              + e
+              + "); point ROBOT_DATA_DIR at a writable folder");
+    }
     releaseHeldJobs(robot);
     log.info(
         "registered as robot {} ({}) in environment {}; lease {} s, heartbeat {} s",
@@ -302,6 +340,7 @@ public final class Agent {
     ExecutorStop.stop(timers, Duration.ofSeconds(1), "timers");
     http.dispatcher().executorService().shutdown();
     http.connectionPool().evictAll();
+    closeQuietly(folderLock);
     log.info("agent stopped ({})", exit.get() == null ? AgentExit.OK : exit.get());
   }
 
@@ -312,13 +351,12 @@ public final class Agent {
     try {
       ops = OpsServer.start(config.opsPort(), this::health, metrics);
     } catch (IOException e) {
-      throw new UncheckedIOException(
+      throw new ConfigException(
           "ROBOT_OPS_PORT="
               + config.opsPort()
               + ": cannot listen on 127.0.0.1 ("
               + e.getMessage()
-              + "); pick a free port or set ROBOT_OPS_PORT=off",
-          e);
+              + "); pick a free port or set ROBOT_OPS_PORT=off");
     }
   }
 
@@ -357,12 +395,6 @@ public final class Agent {
                   + "; use a key of a robot in tenant "
                   + config.tenantId()
                   + " or correct TENANT_ID"));
-    }
-  }
-
-  private void countDropped(long lines) {
-    if (logs != null) {
-      logs.countDropped(lines);
     }
   }
 }

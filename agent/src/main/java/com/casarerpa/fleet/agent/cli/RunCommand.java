@@ -41,7 +41,13 @@ final class RunCommand implements Callable<Integer> {
       System.err.println(e.getMessage());
       return AgentExit.CONFIG.code();
     }
-    Agent agent = new Agent(config, EngineExecutor.standard(config.dataDir().resolve("work")));
+    Agent agent;
+    try {
+      agent = new Agent(config, EngineExecutor.standard(config.dataDir().resolve("work")));
+    } catch (ConfigException e) {
+      System.err.println(e.getMessage());
+      return AgentExit.CONFIG.code();
+    }
     agent.shipOwnLogs();
     AtomicInteger signals = new AtomicInteger();
     for (String name : new String[] {"TERM", "INT"}) {

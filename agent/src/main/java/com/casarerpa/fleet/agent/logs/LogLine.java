@@ -22,6 +22,23 @@ public record LogLine(
   /** Longest message stored; longer ones are cut with a marker (the seed's line limit). */
   public static final int MAX_MESSAGE = 10_000;
 
+  /** A line not yet journaled: the journal gives it its {@code seq}. */
+  public LogLine(
+      UUID id,
+      Instant ts,
+      LogLevel level,
+      String message,
+      UUID jobId,
+      String nodeId,
+      String source) {
+    this(id, 0, ts, level, message, jobId, nodeId, source);
+  }
+
+  /** This line with its place in the journal. */
+  public LogLine withSeq(long newSeq) {
+    return new LogLine(id, newSeq, ts, level, message, jobId, nodeId, source);
+  }
+
   public LogLine {
     if (message != null && message.length() > MAX_MESSAGE) {
       message = message.substring(0, MAX_MESSAGE) + "…[truncated]";

@@ -52,7 +52,6 @@ public final class LogPipeline {
 
   private final SupabaseRest rest;
   private final LogSpool spool;
-  private final LogSequence sequence;
   private final InstantSource clock;
   private final Settings settings;
   private final Consumer<RobotKeyRejected> onFatal;
@@ -83,7 +82,6 @@ public final class LogPipeline {
       Consumer<RobotKeyRejected> onFatal) {
     this.rest = rest;
     this.spool = spool;
-    this.sequence = new LogSequence(clock, spool.maxSeq());
     this.clock = clock;
     this.settings = settings;
     this.onFatal = onFatal;
@@ -94,13 +92,18 @@ public final class LogPipeline {
     this.spooled = metrics.counter("agent.log.lines.spooled");
     this.dropped = metrics.counter("agent.log.lines.dropped");
     this.refused = metrics.counter("agent.log.lines.refused");
+    dropped.increment(spool.droppedAtOpen());
     Gauge.builder("agent.log.spool.bytes", spool, LogSpool::bytes).register(metrics);
     Gauge.builder("agent.log.queue.lines", queue, BlockingQueue::size).register(metrics);
   }
 
-  /** Counts lines the journal had to drop (wire this to the journal's drop callback). */
-  public void countDropped(long lines) {
-    dropped.increment(lines);
+  /**
+   * Tells the journal which robot it ships for (after registration): nothing ships before, and a
+   * previous run's lines of another robot are set aside (see {@link LogSpool#bindRobot}).
+   */
+  public void bindRobot(UUID robotId) throws IOException {
+    spool.bindRobot(robotId);
+    signal();
   }
 
   /** Where live lines go once the Realtime channel exists. */
@@ -169,8 +172,7 @@ public final class LogPipeline {
   }
 
   private LogLine line(LogLevel level, String message, UUID jobId, String nodeId, String source) {
-    return new LogLine(
-        UUID.randomUUID(), sequence.next(), clock.instant(), level, message, jobId, nodeId, source);
+    return new LogLine(UUID.randomUUID(), clock.instant(), level, message, jobId, nodeId, source);
   }
 
   /** The journal writer: queue -> disk, in order. */

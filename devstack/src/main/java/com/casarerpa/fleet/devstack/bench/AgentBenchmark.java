@@ -181,9 +181,9 @@ public final class AgentBenchmark {
               config.spoolDir().resolve("b" + batch),
               config.spoolMaxBytes(),
               Duration.ofDays(1),
-              InstantSource.system(),
-              n -> {});
+              InstantSource.system());
       spool.open();
+      spool.bindRobot(robot.id());
       LogPipeline pipeline =
           new LogPipeline(
               rest,
