@@ -1,6 +1,5 @@
 package com.casarerpa.fleet.agent.jobs;
 
-import java.time.Instant;
 import java.util.UUID;
 
 /**
@@ -10,15 +9,13 @@ import java.util.UUID;
 public final class RunningJob {
   private final ClaimedJob job;
   private final JobCancellation cancellation = new JobCancellation();
-  private final Instant claimedAt;
   private volatile int progress;
   private volatile String currentNode;
   private volatile long progressVersion;
   private long reportedVersion;
 
-  RunningJob(ClaimedJob job, Instant claimedAt) {
+  RunningJob(ClaimedJob job) {
     this.job = job;
-    this.claimedAt = claimedAt;
   }
 
   public ClaimedJob job() {
@@ -31,10 +28,6 @@ public final class RunningJob {
 
   public JobCancellation cancellation() {
     return cancellation;
-  }
-
-  public Instant claimedAt() {
-    return claimedAt;
   }
 
   public int progress() {

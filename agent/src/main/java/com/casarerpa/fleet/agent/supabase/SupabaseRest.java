@@ -64,24 +64,52 @@ public final class SupabaseRest {
    * @return the response JSON; {@link NullNode} for 204
    */
   public JsonNode rpc(String name, Map<String, ?> params, RetryPolicy policy) {
+    return rpc(name, params, policy, null);
+  }
+
+  /**
+   * Like {@link #rpc(String, Map, RetryPolicy)}, but the call and its retries end within {@code
+   * within} (the shutdown uses this to stay inside its budget).
+   *
+   * @throws BackendUnavailable when the time ran out first
+   */
+  public JsonNode rpc(String name, Map<String, ?> params, RetryPolicy policy, Duration within) {
+    long end = within == null ? Long.MAX_VALUE : System.nanoTime() + within.toNanos();
     Backoff backoff = new Backoff(policy.base(), policy.cap());
     SupabaseException last = null;
     for (int attempt = 0; attempt < policy.maxAttempts(); attempt++) {
       if (attempt > 0) {
-        pause(name, attempt, backoff.delay(attempt - 1), last);
+        Duration wait = backoff.delay(attempt - 1);
+        if (within != null && System.nanoTime() + wait.toNanos() >= end) {
+          break;
+        }
+        pause(name, attempt, wait, last);
+      }
+      long left = end - System.nanoTime();
+      if (within != null && left <= 0) {
+        break;
       }
       try {
-        return callOnce(name, params);
+        return callOnce(name, params, within == null ? null : Duration.ofNanos(left));
       } catch (BackendUnavailable e) {
         last = e;
       }
     }
+    if (last == null) {
+      throw new BackendUnavailable(
+          "rpc " + name + ": no time left (" + within + ")", 0, null, null);
+    }
     throw last;
   }
 
-  private JsonNode callOnce(String name, Map<String, ?> params) {
+  private JsonNode callOnce(String name, Map<String, ?> params, Duration timeout) {
     Request request = request("/rest/v1/rpc/" + name).post(body(params)).build();
-    try (Response response = http.newCall(request).execute()) {
+    okhttp3.Call call = http.newCall(request);
+    if (timeout != null && timeout.compareTo(Duration.ofMillis(http.callTimeoutMillis())) < 0) {
+      call.timeout()
+          .timeout(Math.max(1, timeout.toMillis()), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+    try (Response response = call.execute()) {
       noteServerDate(response);
       String text = bodyText(response.body());
       if (response.isSuccessful()) {
