@@ -11,7 +11,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import sun.misc.Signal;
 
 /**
  * {@code casare-agent run}: the daemon, as the service manager runs it. SIGTERM or SIGINT once:
@@ -51,11 +50,11 @@ final class RunCommand implements Callable<Integer> {
     agent.shipOwnLogs();
     AtomicInteger signals = new AtomicInteger();
     for (String name : new String[] {"TERM", "INT"}) {
-      Signal.handle(
-          new Signal(name),
+      Signals.handle(
+          name,
           signal -> {
             int n = signals.incrementAndGet();
-            log.info("received SIG{} ({} of 3)", signal.getName(), n);
+            log.info("received SIG{} ({} of 3)", signal, n);
             if (n >= 3) {
               Runtime.getRuntime().halt(AgentExit.FORCED.code());
             }

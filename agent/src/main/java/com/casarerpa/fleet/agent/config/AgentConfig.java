@@ -1,6 +1,6 @@
 package com.casarerpa.fleet.agent.config;
 
-import com.casarerpa.fleet.agent.logs.LogLevel;
+import com.casarerpa.fleet.workflow.LogLevel;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

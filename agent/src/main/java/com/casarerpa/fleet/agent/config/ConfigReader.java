@@ -1,6 +1,6 @@
 package com.casarerpa.fleet.agent.config;
 
-import com.casarerpa.fleet.agent.logs.LogLevel;
+import com.casarerpa.fleet.workflow.LogLevel;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -237,7 +237,7 @@ public final class ConfigReader {
   }
 
   private LogLevel logLevel() {
-    Optional<LogLevel> level = text(Setting.ROBOT_LOG_LEVEL).flatMap(LogLevel::parse);
+    Optional<LogLevel> level = text(Setting.ROBOT_LOG_LEVEL).map(t -> LogLevel.parse(t, null));
     if (level.isEmpty()) {
       problems.add(
           describe(Setting.ROBOT_LOG_LEVEL)

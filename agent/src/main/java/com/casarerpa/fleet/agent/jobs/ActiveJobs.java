@@ -80,11 +80,11 @@ public final class ActiveJobs {
   /** Requests a stop of one job; returns false when the job is not held here. */
   public boolean cancel(UUID jobId, CancelReason reason) {
     RunningJob running = jobs.get(jobId);
-    return running != null && running.cancellation().request(reason);
+    return running != null && running.requestStop(reason);
   }
 
   /** Requests a stop of every job held. */
   public void cancelAll(CancelReason reason) {
-    jobs.values().forEach(j -> j.cancellation().request(reason));
+    jobs.values().forEach(j -> j.requestStop(reason));
   }
 }

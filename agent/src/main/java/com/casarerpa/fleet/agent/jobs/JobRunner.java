@@ -2,13 +2,13 @@ package com.casarerpa.fleet.agent.jobs;
 
 import com.casarerpa.fleet.agent.internal.Json;
 import com.casarerpa.fleet.agent.internal.NamedThreads;
-import com.casarerpa.fleet.agent.logs.LogLevel;
 import com.casarerpa.fleet.agent.logs.LogPipeline;
 import com.casarerpa.fleet.agent.supabase.LeaseLost;
 import com.casarerpa.fleet.agent.supabase.RetryPolicy;
 import com.casarerpa.fleet.agent.supabase.RobotKeyRejected;
 import com.casarerpa.fleet.agent.supabase.SupabaseException;
 import com.casarerpa.fleet.agent.supabase.SupabaseRest;
+import com.casarerpa.fleet.workflow.LogLevel;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.HashMap;
@@ -159,12 +159,12 @@ public final class JobRunner {
     Duration timeout = job.timeout() != null ? job.timeout() : timing.defaultTimeout();
     ScheduledFuture<?> timer =
         timers.schedule(
-            () -> running.cancellation().request(CancelReason.TIMEOUT),
+            () -> running.requestStop(CancelReason.TIMEOUT),
             timeout.toMillis(),
             TimeUnit.MILLISECONDS);
     CompletableFuture<ExecutionResult> run = new CompletableFuture<>();
     Thread thread = workflowThreads.newThread(() -> runWorkflow(running, run));
-    running.cancellation().onRequest(() -> scheduleHardStop(running, thread, run));
+    running.cancellation().onCancel(() -> scheduleHardStop(running, thread, run));
     thread.start();
     try {
       return run.get();
@@ -191,7 +191,7 @@ public final class JobRunner {
 
   private void scheduleHardStop(
       RunningJob running, Thread thread, CompletableFuture<ExecutionResult> run) {
-    CancelReason reason = running.cancellation().reason();
+    CancelReason reason = running.stopReason();
     Duration grace = reason == CancelReason.SHUTDOWN ? shutdownGrace : timing.cancelGrace();
     timers.schedule(
         () -> {
@@ -231,7 +231,7 @@ public final class JobRunner {
     ClaimedJob job = running.job();
     // from here the outcome is decided: a stop request arriving now (a heartbeat that raced this
     // job's final write reports it "lost") must not be taken for the reason it ended
-    CancelReason reason = running.cancellation().seal();
+    CancelReason reason = running.seal();
     if (reason == CancelReason.LEASE_LOST) {
       throw new LeaseLost("lease lost while running", 409, "PT409");
     }

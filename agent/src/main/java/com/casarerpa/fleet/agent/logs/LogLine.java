@@ -1,5 +1,6 @@
 package com.casarerpa.fleet.agent.logs;
 
+import com.casarerpa.fleet.workflow.LogLevel;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;

@@ -2,6 +2,7 @@ package com.casarerpa.fleet.agent.logs;
 
 import com.casarerpa.fleet.agent.internal.Json;
 import com.casarerpa.fleet.agent.internal.PrivateFiles;
+import com.casarerpa.fleet.workflow.LogLevel;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -44,7 +44,8 @@ class StartupFailureTest {
   @Test
   void a_data_folder_held_by_another_agent_exits_2_naming_its_pid() throws Exception {
     Path data = dir.resolve("data");
-    try (DataDirLock held = DataDirLock.acquire(data)) {
+    DataDirLock held = DataDirLock.acquire(data);
+    try {
       Outcome outcome = run("ROBOT_DATA_DIR", data.toString(), "ROBOT_OPS_PORT", "off");
 
       assertThat(outcome.code()).isEqualTo(2);
@@ -52,6 +53,8 @@ class StartupFailureTest {
           .doesNotContain("\n")
           .doesNotContain("Exception")
           .contains("ROBOT_DATA_DIR=" + data, "PID " + ProcessHandle.current().pid());
+    } finally {
+      held.close();
     }
   }
 

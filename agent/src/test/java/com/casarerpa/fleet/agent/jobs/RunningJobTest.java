@@ -7,7 +7,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-class JobCancellationTest {
+class RunningJobTest {
   private static ClaimedJob job() {
     return new ClaimedJob(
         UUID.randomUUID(),
@@ -27,24 +27,28 @@ class JobCancellationTest {
     ActiveJobs active = new ActiveJobs(1);
     RunningJob running = active.add(job());
     AtomicInteger stops = new AtomicInteger();
-    running.cancellation().onRequest(stops::incrementAndGet);
+    running.cancellation().onCancel(stops::incrementAndGet);
 
     // the job completed and its final write begins ...
-    assertThat(running.cancellation().seal()).isNull();
+    assertThat(running.seal()).isNull();
     // ... while a heartbeat that carried its lease comes back listing it as lost
     boolean taken = active.cancel(running.jobId(), CancelReason.LEASE_LOST);
 
     assertThat(taken).as("the heartbeat logs a stop only when this is true").isFalse();
-    assertThat(running.cancellation().reason()).isNull();
+    assertThat(running.stopReason()).isNull();
+    assertThat(running.cancellation().isCancelled()).isFalse();
     assertThat(stops).hasValue(0);
   }
 
   @Test
-  void the_first_reason_before_the_seal_stands() {
-    JobCancellation cancellation = new JobCancellation();
+  void the_first_reason_stands_and_cancels_the_engine_token() {
+    RunningJob running = new ActiveJobs(1).add(job());
 
-    assertThat(cancellation.request(CancelReason.OPERATOR)).isTrue();
-    assertThat(cancellation.request(CancelReason.TIMEOUT)).isFalse();
-    assertThat(cancellation.seal()).isEqualTo(CancelReason.OPERATOR);
+    assertThat(running.requestStop(CancelReason.OPERATOR)).isTrue();
+    assertThat(running.requestStop(CancelReason.TIMEOUT)).isFalse();
+
+    assertThat(running.cancellation().isCancelled()).isTrue();
+    assertThat(running.cancellation().reason()).isEqualTo("operator");
+    assertThat(running.seal()).isEqualTo(CancelReason.OPERATOR);
   }
 }
