@@ -46,7 +46,9 @@ import org.slf4j.LoggerFactory;
 final class Running {
   private static final Logger log = LoggerFactory.getLogger(Running.class);
 
-  /** What the shutdown keeps, at most, for releasing jobs and going offline after the drain. */
+  /** What the shutdown keeps for releasing jobs and going offline after the drain: bounds. */
+  static final Duration MIN_STOP_RESERVE = Duration.ofSeconds(1);
+
   static final Duration MAX_STOP_RESERVE = Duration.ofSeconds(10);
 
   /** The agent-wide parts a running robot uses (they outlive it). */
@@ -161,14 +163,17 @@ final class Running {
   /**
    * Stop claiming, drain, release the rest, leave presence, go offline, all by {@code end} (the
    * start of the stop plus ROBOT_SHUTDOWN_BUDGET): running jobs get the budget minus a reserve (a
-   * quarter of it, at most {@link #MAX_STOP_RESERVE}) for releasing them and going offline, and
-   * every later step is cut to what is left. With a rejected key nothing more is written: the jobs'
-   * leases expire and they run elsewhere.
+   * quarter of it, between {@link #MIN_STOP_RESERVE} and {@link #MAX_STOP_RESERVE}, never more than
+   * half the budget) for releasing them and going offline, and every later step is cut to what is
+   * left. The heartbeat stops before {@code robot_offline} (so offline is the last status written);
+   * leaving the Realtime channels comes last, as the server drops presence with the socket anyway.
+   * With a rejected key nothing more is written: the jobs' leases expire and they run elsewhere.
    */
   void shutdown(boolean atOnce, boolean keyRejected, Instant end) {
     claims.stopClaiming();
     Duration budget = remaining(end);
-    Duration reserve = min(budget.dividedBy(4), MAX_STOP_RESERVE);
+    Duration reserve =
+        min(min(max(budget.dividedBy(4), MIN_STOP_RESERVE), MAX_STOP_RESERVE), budget.dividedBy(2));
     if (keyRejected) {
       active.cancelAll(CancelReason.LEASE_LOST);
     } else if (atOnce) {
@@ -186,7 +191,6 @@ final class Running {
     awaitJobs(min(cancelGrace.plusSeconds(10), remaining(end)));
     progress.stop();
     heartbeat.stop(min(Duration.ofSeconds(5), remaining(end)));
-    realtime.stop(min(Duration.ofSeconds(2), remaining(end)));
     if (!keyRejected) {
       try {
         rest.rpc("robot_offline", Map.of(), RetryPolicy.QUICK, remaining(end));
@@ -196,6 +200,11 @@ final class Running {
             e.getMessage());
       }
     }
+    realtime.stop(max(min(Duration.ofSeconds(2), remaining(end)), Duration.ofMillis(100)));
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
   }
 
   private Duration remaining(Instant end) {

@@ -11,7 +11,7 @@ import java.util.UUID;
  * {@code id} and the per-robot monotonic {@code seq} make replays idempotent and ordered.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record LogLine(
+record LogLine(
     @JsonProperty("id") UUID id,
     @JsonProperty("seq") long seq,
     @JsonProperty("ts") Instant ts,

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.casarerpa.fleet.agent.support.TestKeys;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -179,5 +180,19 @@ class ConfigReaderTest {
     java.nio.file.Files.setPosixFilePermissions(
         file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     assertThat(ConfigSources.load(null, dir, Map.of(), Map.of()).warnings()).isEmpty();
+  }
+
+  @Test
+  void the_builder_starts_from_the_same_defaults_the_reader_applies() {
+    AgentConfig read = AgentConfig.fromSettings(TestKeys.settings("http://x:1"));
+
+    AgentConfig built =
+        AgentConfig.builder(URI.create("http://x:1"), TestKeys.ANON_KEY, TestKeys.ROBOT_KEY)
+            .hostname(read.hostname())
+            .opsPort(AgentConfig.OPS_DISABLED)
+            .build();
+
+    assertThat(built).isEqualTo(read);
+    assertThat(read.toBuilder().maxConcurrentJobs(4).build().maxConcurrentJobs()).isEqualTo(4);
   }
 }

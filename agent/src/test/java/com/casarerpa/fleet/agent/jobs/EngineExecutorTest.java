@@ -1,6 +1,7 @@
 package com.casarerpa.fleet.agent.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.casarerpa.fleet.agent.internal.Json;
 import com.casarerpa.fleet.agent.support.Workflows;
@@ -76,7 +77,8 @@ class EngineExecutorTest {
             () ->
                 executor.execute(
                     job(workflow, Json.MAPPER.createObjectNode()), listener, cancellation));
-    Thread.sleep(200);
+    // progress is reported as each node starts: the second report is the wait node's
+    await().until(() -> progress.size() >= 2);
     cancellation.cancel("operator");
 
     assertThat(run.get(2, TimeUnit.SECONDS).status()).isEqualTo(ExecutionResult.Status.CANCELLED);
