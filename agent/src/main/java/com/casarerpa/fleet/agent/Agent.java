@@ -61,6 +61,7 @@ public final class Agent {
   private static final Logger log = LoggerFactory.getLogger(Agent.class);
   static final int MEMORY_LOG_LINES = 10_000;
   private static final Duration LOCAL_STOP = Duration.ofMillis(300);
+  private static final Duration LOG_FLUSH_FLOOR = Duration.ofSeconds(1);
 
   private final AgentConfig config;
   private final WorkflowExecutor executor;
@@ -366,7 +367,7 @@ public final class Agent {
       appender.detach();
     }
     logs.append(LogLevel.INFO, "agent stopped", null, null, "agent");
-    logs.stop(left(end, Duration.ofSeconds(5)));
+    logs.stop(max(left(end, Duration.ofSeconds(5)), LOG_FLUSH_FLOOR));
     OpsServer server = ops;
     if (server != null) {
       server.stop(LOCAL_STOP);
@@ -378,6 +379,10 @@ public final class Agent {
     http.connectionPool().evictAll();
     closeQuietly(folderLock);
     log.info("agent stopped ({})", exit.get() == null ? AgentExit.OK : exit.get());
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
   }
 
   /** What is left until {@code end}, at most {@code cap}. */

@@ -5,6 +5,7 @@ import com.casarerpa.fleet.agent.fleet.FleetPresence;
 import com.casarerpa.fleet.agent.fleet.Heartbeat;
 import com.casarerpa.fleet.agent.fleet.HostMetrics;
 import com.casarerpa.fleet.agent.fleet.Registration;
+import com.casarerpa.fleet.agent.internal.Sleeper;
 import com.casarerpa.fleet.agent.internal.Worker;
 import com.casarerpa.fleet.agent.jobs.ActiveJobs;
 import com.casarerpa.fleet.agent.jobs.CancelReason;
@@ -50,6 +51,15 @@ final class Running {
   static final Duration MIN_STOP_RESERVE = Duration.ofSeconds(1);
 
   static final Duration MAX_STOP_RESERVE = Duration.ofSeconds(10);
+
+  /**
+   * The least each closing step gets even when the budget is spent, so that a budget shorter than
+   * the work itself costs a few seconds more rather than a job left unreleased: releasing jobs
+   * (their final writes), then the offline write.
+   */
+  static final Duration RELEASE_FLOOR = Duration.ofSeconds(3);
+
+  static final Duration OFFLINE_FLOOR = Duration.ofSeconds(1);
 
   /** The agent-wide parts a running robot uses (they outlive it). */
   record Shared(
@@ -121,6 +131,8 @@ final class Running {
             active,
             robot.settings().effectivePoll(config.jobPollInterval()),
             claimWakeup,
+            clock,
+            Sleeper.SYSTEM,
             parts.onFatal());
     this.progress =
         new ProgressReporter(rest, active, parts.fleet(), presence::changed, parts.onFatal());
@@ -165,9 +177,11 @@ final class Running {
    * start of the stop plus ROBOT_SHUTDOWN_BUDGET): running jobs get the budget minus a reserve (a
    * quarter of it, between {@link #MIN_STOP_RESERVE} and {@link #MAX_STOP_RESERVE}, never more than
    * half the budget) for releasing them and going offline, and every later step is cut to what is
-   * left. The heartbeat stops before {@code robot_offline} (so offline is the last status written);
-   * leaving the Realtime channels comes last, as the server drops presence with the socket anyway.
-   * With a rejected key nothing more is written: the jobs' leases expire and they run elsewhere.
+   * left (with small floors, {@link #RELEASE_FLOOR} and {@link #OFFLINE_FLOOR}, for budgets shorter
+   * than that work). The heartbeat stops before {@code robot_offline} (so offline is the last
+   * status written); leaving the Realtime channels comes last, as the server drops presence with
+   * the socket anyway. With a rejected key nothing more is written: the jobs' leases expire and
+   * they run elsewhere.
    */
   void shutdown(boolean atOnce, boolean keyRejected, Instant end) {
     claims.stopClaiming();
@@ -188,12 +202,12 @@ final class Running {
       runner.limitShutdownGrace(remaining(end).dividedBy(2));
       active.cancelAll(CancelReason.SHUTDOWN);
     }
-    awaitJobs(min(cancelGrace.plusSeconds(10), remaining(end)));
+    awaitJobs(max(min(cancelGrace.plusSeconds(10), remaining(end)), RELEASE_FLOOR));
     progress.stop();
-    heartbeat.stop(min(Duration.ofSeconds(5), remaining(end)));
+    heartbeat.stop(max(min(Duration.ofSeconds(5), remaining(end)), Duration.ofMillis(500)));
     if (!keyRejected) {
       try {
-        rest.rpc("robot_offline", Map.of(), RetryPolicy.QUICK, remaining(end));
+        rest.rpc("robot_offline", Map.of(), RetryPolicy.QUICK, max(remaining(end), OFFLINE_FLOOR));
       } catch (SupabaseException e) {
         log.warn(
             "could not mark the robot offline ({}); the fleet will after its threshold",

@@ -2,6 +2,7 @@ package com.casarerpa.fleet.agent.jobs;
 
 import com.casarerpa.fleet.agent.internal.Backoff;
 import com.casarerpa.fleet.agent.internal.NamedThreads;
+import com.casarerpa.fleet.agent.internal.Sleeper;
 import com.casarerpa.fleet.agent.internal.Worker;
 import com.casarerpa.fleet.agent.supabase.BackendUnavailable;
 import com.casarerpa.fleet.agent.supabase.RetryPolicy;
@@ -10,6 +11,8 @@ import com.casarerpa.fleet.agent.supabase.RpcRejected;
 import com.casarerpa.fleet.agent.supabase.SupabaseRest;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,9 +49,12 @@ public final class ClaimLoop {
   private final Duration pollInterval;
   private final Consumer<RobotKeyRejected> onFatal;
   private final Wakeup wakeup;
+  private final InstantSource clock;
+  private final Sleeper sleeper;
   private final Backoff errorBackoff;
   private final ThreadPoolExecutor jobThreads;
   private final Thread thread;
+  private static final Duration SLICE = Duration.ofMillis(100);
   private volatile boolean claiming = true;
   private volatile long failures;
 
@@ -58,8 +64,12 @@ public final class ClaimLoop {
       ActiveJobs active,
       Duration pollInterval,
       Wakeup wakeup,
+      InstantSource clock,
+      Sleeper sleeper,
       Consumer<RobotKeyRejected> onFatal) {
     this.wakeup = wakeup;
+    this.clock = clock;
+    this.sleeper = sleeper;
     this.rest = rest;
     this.runner = runner;
     this.active = active;
@@ -194,10 +204,11 @@ public final class ClaimLoop {
 
   /** Sleeps for the backoff; wake-ups do not cut it short (no storm), a stop does. */
   private void sleepQuietly(Duration wait) {
-    long end = System.nanoTime() + wait.toNanos();
+    Instant end = clock.instant().plus(wait);
     try {
-      while (claiming && System.nanoTime() < end) {
-        Thread.sleep(Math.min(100, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+      while (claiming && clock.instant().isBefore(end)) {
+        Duration left = Duration.between(clock.instant(), end);
+        sleeper.sleep(left.compareTo(SLICE) < 0 ? left : SLICE);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

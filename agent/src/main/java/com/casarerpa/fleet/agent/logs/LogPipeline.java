@@ -47,6 +47,7 @@ public final class LogPipeline {
   private static final Logger log = LoggerFactory.getLogger(LogPipeline.class);
   private static final long JOURNAL_TICK_MS = 100;
   private static final Duration SYNC_EVERY = Duration.ofSeconds(1);
+  private static final Duration WRITER_STOP = Duration.ofSeconds(2);
 
   /** Batching settings. */
   public record Settings(
@@ -128,6 +129,11 @@ public final class LogPipeline {
         Worker.of("log-shipper", () -> shipper.isAlive() || !started(), () -> shipperFailures));
   }
 
+  /** True once both threads have ended (a stop with a short deadline may return before). */
+  boolean stopped() {
+    return !writer.isAlive() && !shipper.isAlive();
+  }
+
   private boolean started() {
     return writer.getState() != Thread.State.NEW && !stopping;
   }
@@ -177,7 +183,8 @@ public final class LogPipeline {
     stopping = true;
     signal();
     try {
-      writer.join(Math.max(1, deadline.toMillis()));
+      // journaling what is queued is local disk work: it gets at least WRITER_STOP
+      writer.join(Math.max(WRITER_STOP.toMillis(), deadline.toMillis()));
       shipper.join(Math.max(1, Duration.between(clock.instant(), end).toMillis()));
       if (!writer.isAlive() && !shipper.isAlive()) {
         spool.close();

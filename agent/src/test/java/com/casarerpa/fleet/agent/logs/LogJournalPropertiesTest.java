@@ -168,8 +168,10 @@ class LogJournalPropertiesTest {
         for (Future<?> f : done) {
           f.get();
         }
-        // stopped (or the backend away): whatever was not shipped stays for the next run
+        // stopped at once (or the backend away): whatever was not shipped stays for the next run;
+        // the next run starts once this one's threads have ended, as a new process would
         pipeline.stop(Duration.ZERO);
+        await().atMost(Duration.ofSeconds(30)).until(pipeline::stopped);
         run++;
       }
       backend.down(false);
