@@ -7,6 +7,7 @@ import com.casarerpa.fleet.agent.config.ConfigException;
 import com.casarerpa.fleet.agent.jobs.EngineExecutor;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -32,6 +33,22 @@ final class RunCommand implements Callable<Integer> {
 
   @Mixin ConfigOptions options;
 
+  /** Null: stop on SIGTERM/SIGINT. Otherwise the host that will call {@link Agent#requestStop}. */
+  private final Consumer<Agent> stopSource;
+
+  /** The daemon as a console process or under systemd: stopped by signals. */
+  RunCommand() {
+    this(null);
+  }
+
+  /**
+   * The daemon hosted by a service wrapper that calls a stop method instead of sending signals
+   * (procrun on Windows, see {@link WindowsService}); it is handed the agent before it starts.
+   */
+  RunCommand(Consumer<Agent> stopSource) {
+    this.stopSource = stopSource;
+  }
+
   @Override
   public Integer call() {
     AgentConfig config;
@@ -43,6 +60,15 @@ final class RunCommand implements Callable<Integer> {
     }
     Agent agent = new Agent(config, EngineExecutor.standard(config.dataDir().resolve("work")));
     agent.shipOwnLogs();
+    if (stopSource != null) {
+      stopSource.accept(agent);
+    } else {
+      stopOnSignals(agent);
+    }
+    return agent.run().code();
+  }
+
+  private static void stopOnSignals(Agent agent) {
     AtomicInteger signals = new AtomicInteger();
     for (String name : new String[] {"TERM", "INT"}) {
       Signal.handle(
@@ -56,6 +82,5 @@ final class RunCommand implements Callable<Integer> {
             agent.requestStop();
           });
     }
-    return agent.run().code();
   }
 }
