@@ -4,8 +4,8 @@ import java.util.regex.Pattern;
 
 /**
  * Named service instances (several robots on one machine): {@code casare-agent@NAME} on Linux,
- * {@code CasareAgent-NAME} on Windows. A name becomes part of file, folder and service names, so
- * it is kept to letters, digits, {@code -} and {@code _}.
+ * {@code CasareAgent-NAME} on Windows. A name becomes part of file, folder and service names, so it
+ * is kept to letters, digits, {@code -} and {@code _}.
  */
 final class Instances {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,39}");

@@ -13,8 +13,8 @@ import java.util.Locale;
  *
  * <p>Layout: the program under {@code home} (e.g. {@code C:\Program Files\CasareRPA\Agent}), shared
  * by every instance; per instance under {@code dataRoot\<instance>}: {@code agent.env}, {@code
- * data\} (ROBOT_DATA_DIR) and {@code logs\} (procrun's log, the JVM's stdout/stderr and the
- * agent's rolling log files).
+ * data\} (ROBOT_DATA_DIR) and {@code logs\} (procrun's log, the JVM's stdout/stderr and the agent's
+ * rolling log files).
  *
  * <p>procrun runs in {@code jvm} mode: it loads {@code jvm.dll} in-process and calls {@link
  * WindowsService#start} / {@link WindowsService#stop}, so a service stop drains the agent exactly

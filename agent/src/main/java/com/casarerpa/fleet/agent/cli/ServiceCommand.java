@@ -65,10 +65,7 @@ final class ServiceCommand implements Callable<Integer> {
   @Option(names = "--print", description = "Print the commands instead of running them.")
   boolean print;
 
-  @Option(
-      names = "--platform",
-      paramLabel = "linux|windows",
-      description = "Default: this system.")
+  @Option(names = "--platform", paramLabel = "linux|windows", description = "Default: this system.")
   Platform platform;
 
   @Option(
@@ -148,7 +145,8 @@ final class ServiceCommand implements Callable<Integer> {
   }
 
   List<List<String>> linux() {
-    String unit = instance == null ? "casare-agent.service" : "casare-agent@" + instance + ".service";
+    String unit =
+        instance == null ? "casare-agent.service" : "casare-agent@" + instance + ".service";
     if (!print && (action == Action.install || action == Action.start)) {
       String file = instance == null ? "casare-agent.service" : "casare-agent@.service";
       if (UNIT_FOLDERS.stream().noneMatch(d -> Files.exists(Path.of(d, file)))) {
@@ -192,7 +190,9 @@ final class ServiceCommand implements Callable<Integer> {
     try {
       Path jar =
           Path.of(ServiceCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      if (Files.isRegularFile(jar) && jar.getParent() != null && jar.getParent().getParent() != null) {
+      if (Files.isRegularFile(jar)
+          && jar.getParent() != null
+          && jar.getParent().getParent() != null) {
         return jar.getParent().getParent().toString();
       }
     } catch (java.net.URISyntaxException | SecurityException e) {

@@ -30,12 +30,10 @@ public final class WindowsService {
    * and applies the service's recovery actions.
    */
   public static void start(String[] args) {
-    synchronized (WindowsService.class) {
-      stopRequested = false;
-    }
     int code = runHosted(args);
     synchronized (WindowsService.class) {
       agent = null;
+      stopRequested = false;
     }
     if (code != AgentExit.OK.code()) {
       log.error("the agent stopped with exit code {}", code);
