@@ -121,10 +121,20 @@ public final class Agent {
    * @throws ConfigException when the robot belongs to another tenant than TENANT_ID
    */
   public void start() {
+    if (stopRequestedBeforeStart()) {
+      return;
+    }
     log.info("casare-agent {} starting: {}", AgentVersion.get(), config.describe());
     logs.start();
     startOps();
-    starting = Thread.currentThread();
+    synchronized (this) {
+      // stop() interrupts a registration in progress; a stop that came before it skips it
+      if (stopper != null) {
+        log.info("stop requested while starting; not registering");
+        return;
+      }
+      starting = Thread.currentThread();
+    }
     Registration robot;
     try {
       robot = Registration.register(rest, config, AgentVersion.get());
@@ -158,6 +168,14 @@ public final class Agent {
       running.start();
     }
     logs.append(LogLevel.INFO, "robot online: " + robot.name(), null, null, "agent");
+  }
+
+  private synchronized boolean stopRequestedBeforeStart() {
+    if (stopper != null) {
+      log.info("stop requested before the agent started; not starting");
+      return true;
+    }
+    return false;
   }
 
   /** Also ships the agent's own log events (INFO and up) to robot_logs; for the daemon. */

@@ -31,10 +31,7 @@ public final class WindowsService {
    */
   public static void start(String[] args) {
     int code = runHosted(args);
-    synchronized (WindowsService.class) {
-      agent = null;
-      stopRequested = false;
-    }
+    forget();
     if (code != AgentExit.OK.code()) {
       log.error("the agent stopped with exit code {}", code);
       System.exit(code);
@@ -54,10 +51,20 @@ public final class WindowsService {
     }
   }
 
+  /** Whether a start() has its agent (for tests). */
+  static synchronized boolean hasAgent() {
+    return agent != null;
+  }
+
   static int runHosted(String[] args) {
     return new CommandLine(new RunCommand(WindowsService::attach))
         .setCaseInsensitiveEnumValuesAllowed(true)
         .execute(args);
+  }
+
+  static synchronized void forget() {
+    agent = null;
+    stopRequested = false;
   }
 
   private static void attach(Agent started) {

@@ -1,12 +1,15 @@
 package com.casarerpa.fleet.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.casarerpa.fleet.agent.support.TestKeys;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,13 +22,40 @@ import org.junit.jupiter.api.io.TempDir;
 class WindowsServiceTest {
   @TempDir Path dir;
 
+  @AfterEach
+  void reset() {
+    WindowsService.forget();
+  }
+
   @Test
-  void stop_ends_a_running_start_normally() throws Exception {
+  void a_stop_right_after_start_ends_the_run_with_exit_code_0() throws Exception {
+    CompletableFuture<Integer> run =
+        CompletableFuture.supplyAsync(() -> WindowsService.runHosted(args()));
+
+    // the stop may come before the agent exists; it must still end the run
+    WindowsService.stop(new String[0]);
+
+    assertThat(run.get(60, TimeUnit.SECONDS)).isZero();
+  }
+
+  @Test
+  void a_stop_while_the_agent_tries_to_register_ends_the_run_with_exit_code_0() throws Exception {
+    CompletableFuture<Integer> run =
+        CompletableFuture.supplyAsync(() -> WindowsService.runHosted(args()));
+    await().atMost(Duration.ofSeconds(30)).until(WindowsService::hasAgent);
+    assertThat(run).isNotDone();
+
+    WindowsService.stop(new String[0]);
+
+    assertThat(run.get(60, TimeUnit.SECONDS)).isZero();
+  }
+
+  private String[] args() throws Exception {
     int closedPort;
     try (ServerSocket socket = new ServerSocket(0)) {
       closedPort = socket.getLocalPort();
     }
-    String[] args = {
+    return new String[] {
       "--config",
       "/dev/null",
       "--supabase-url",
@@ -39,12 +69,5 @@ class WindowsServiceTest {
       "--ops-port",
       "off"
     };
-    CompletableFuture<Integer> run =
-        CompletableFuture.supplyAsync(() -> WindowsService.runHosted(args));
-
-    // the stop may come before or after the agent exists; both must end the run
-    WindowsService.stop(new String[0]);
-
-    assertThat(run.get(60, TimeUnit.SECONDS)).isZero();
   }
 }
