@@ -67,6 +67,7 @@ fi
 PREFIX=$root/opt/$NAME
 ETC=$root/etc/$NAME
 STATE=$root/var/lib/$NAME
+CACHE=$root/var/cache/$NAME
 UNITS=$root/etc/systemd/system
 LINK=$root/usr/local/bin/$NAME
 
@@ -223,7 +224,7 @@ do_uninstall_instance() {
   say "stopped and disabled $target"
   if [ "$purge" = 1 ]; then
     rm -f "$(env_file "$instance")"
-    rm -rf "$STATE/instances/$instance"
+    rm -rf "$STATE/instances/$instance" "$CACHE/instances/$instance"
     say "deleted the settings and data of $instance"
   else
     say "kept $(env_file "$instance") and $STATE/instances/$instance (--purge deletes them)"
@@ -247,7 +248,7 @@ do_uninstall() {
   sysctl daemon-reload
   say "removed the program and its units"
   if [ "$purge" = 1 ]; then
-    rm -rf "$ETC" "$STATE"
+    rm -rf "$ETC" "$STATE" "$CACHE"
     if [ -z "$root" ] && getent passwd "$NAME" >/dev/null; then userdel "$NAME" || true; fi
     if [ -z "$root" ] && getent group "$NAME" >/dev/null; then groupdel "$NAME" || true; fi
     say "purged settings ($ETC), data ($STATE) and the $NAME user"

@@ -97,7 +97,9 @@ class DebPackageIT {
     String postrm = Files.readString(control.resolve("postrm"));
     assertThat(postrm.substring(postrm.indexOf("purge)"), postrm.indexOf(";;")))
         .as("purge deletes settings, data and the user")
-        .contains("rm -rf /var/lib/casare-agent /etc/casare-agent", "userdel casare-agent");
+        .contains(
+            "rm -rf /var/lib/casare-agent /var/cache/casare-agent /etc/casare-agent",
+            "userdel casare-agent");
     assertThat(postrm.replaceAll("(?s)purge\\).*?;;", ""))
         .as("outside purge nothing is deleted")
         .doesNotContain("rm -", "userdel");

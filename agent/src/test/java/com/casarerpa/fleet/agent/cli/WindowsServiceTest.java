@@ -29,8 +29,9 @@ class WindowsServiceTest {
 
   @Test
   void a_stop_right_after_start_ends_the_run_with_exit_code_0() throws Exception {
+    String[] args = args();
     CompletableFuture<Integer> run =
-        CompletableFuture.supplyAsync(() -> WindowsService.runHosted(args()));
+        CompletableFuture.supplyAsync(() -> WindowsService.runHosted(args));
 
     // the stop may come before the agent exists; it must still end the run
     WindowsService.stop(new String[0]);
@@ -40,8 +41,9 @@ class WindowsServiceTest {
 
   @Test
   void a_stop_while_the_agent_tries_to_register_ends_the_run_with_exit_code_0() throws Exception {
+    String[] args = args();
     CompletableFuture<Integer> run =
-        CompletableFuture.supplyAsync(() -> WindowsService.runHosted(args()));
+        CompletableFuture.supplyAsync(() -> WindowsService.runHosted(args));
     await().atMost(Duration.ofSeconds(30)).until(WindowsService::hasAgent);
     assertThat(run).isNotDone();
 
