@@ -92,7 +92,8 @@ function Install-Program {
 }
 
 function Install-InstanceFolder {
-  foreach ($sub in "", "data", "logs") {
+  New-Item -ItemType Directory -Force -Path $InstanceDir | Out-Null
+  foreach ($sub in "data", "logs") {
     New-Item -ItemType Directory -Force -Path (Join-Path $InstanceDir $sub) | Out-Null
   }
   $config = Join-Path $InstanceDir "agent.env"
