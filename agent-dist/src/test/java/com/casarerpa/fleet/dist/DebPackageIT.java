@@ -58,9 +58,11 @@ class DebPackageIT {
         .containsEntry("/opt/casare-agent/runtime/bin/java", "-rwxr-xr-x root/root")
         .containsEntry("/opt/casare-agent/runtime/lib/jspawnhelper", "-rwxr-xr-x root/root")
         .containsEntry("/opt/casare-agent/config/logback.xml", "-rw-r--r-- root/root")
-        .containsEntry("/opt/casare-agent/install/README.md", "-rw-r--r-- root/root")
-        .containsEntry(
-            "/usr/bin/casare-agent", "lrwxrwxrwx root/root -> /opt/casare-agent/bin/casare-agent");
+        .containsEntry("/opt/casare-agent/install/README.md", "-rw-r--r-- root/root");
+    // a symbolic link (its own mode bits mean nothing)
+    assertThat(entries.get("/usr/bin/casare-agent"))
+        .startsWith("l")
+        .endsWith(" root/root -> /opt/casare-agent/bin/casare-agent");
     assertThat(entries.keySet())
         .noneMatch(p -> p.startsWith("/opt/casare-agent/install/supabase"))
         .filteredOn(p -> p.startsWith("/opt/"))
