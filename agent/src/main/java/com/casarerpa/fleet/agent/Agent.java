@@ -18,11 +18,11 @@ import com.casarerpa.fleet.agent.supabase.LeaseLost;
 import com.casarerpa.fleet.agent.supabase.RealtimeClient;
 import com.casarerpa.fleet.agent.supabase.RetryPolicy;
 import com.casarerpa.fleet.agent.supabase.RobotKeyRejected;
+import com.casarerpa.fleet.agent.supabase.SupabaseException;
 import com.casarerpa.fleet.agent.supabase.SupabaseRest;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.HashMap;
@@ -157,15 +157,26 @@ public final class Agent {
             config.anonKey(),
             RealtimeClient.HEARTBEAT_INTERVAL,
             new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30)));
+    boolean stopping;
     synchronized (this) {
-      if (stopper != null) {
-        log.info("stop requested while starting; not going online");
-        return;
+      stopping = stopper != null;
+      if (!stopping) {
+        running =
+            Running.wire(
+                config, robot, rest, executor, realtime, logs, timers, fleet, clock, metrics, this);
+        running.start();
       }
-      running =
-          Running.wire(
-              config, robot, rest, executor, realtime, logs, timers, fleet, clock, metrics, this);
-      running.start();
+    }
+    if (stopping) {
+      // robot_register marked the robot online: undo that, as a normal stop does
+      log.info("stop requested while starting; not going online");
+      Thread.interrupted(); // the stop's interrupt of the registration is handled here
+      try {
+        rest.rpc("robot_offline", Map.of(), RetryPolicy.QUICK);
+      } catch (SupabaseException e) {
+        log.warn("could not mark the robot offline ({})", e.getMessage());
+      }
+      return;
     }
     logs.append(LogLevel.INFO, "robot online: " + robot.name(), null, null, "agent");
   }
@@ -330,13 +341,16 @@ public final class Agent {
     try {
       ops = OpsServer.start(config.opsPort(), this::health, metrics);
     } catch (IOException e) {
-      throw new UncheckedIOException(
-          "ROBOT_OPS_PORT="
-              + config.opsPort()
-              + ": cannot listen on 127.0.0.1 ("
-              + e.getMessage()
-              + "); pick a free port or set ROBOT_OPS_PORT=off",
-          e);
+      // a configuration problem (exit code 2, no restart): most often a second agent on this
+      // machine, e.g. one started by hand while the service runs
+      throw new ConfigException(
+          List.of(
+              "ROBOT_OPS_PORT="
+                  + config.opsPort()
+                  + ": cannot listen on 127.0.0.1 ("
+                  + e.getMessage()
+                  + "); is another agent running here (systemctl status casare-agent)? Stop"
+                  + " it, pick a free port or set ROBOT_OPS_PORT=off"));
     }
   }
 
