@@ -3,6 +3,7 @@ package com.casarerpa.fleet.dist;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.casarerpa.fleet.agent.support.Workflows;
 import com.casarerpa.fleet.devstack.LocalStack;
 import com.casarerpa.fleet.devstack.StackSettings;
 import com.casarerpa.fleet.devstack.dev.FleetAdmin;
@@ -107,11 +108,22 @@ class PackagedAgentIT {
           .failFast("the agent exited", () -> !agent.isAlive())
           .until(() -> healthy(log));
       assertThat(status(robot.id())).isEqualTo("online");
+      UUID workflow =
+          admin.upsertWorkflow(
+              "drain-" + robot.name(), Workflows.linear("drain").waitSeconds(3).log("done").end());
+      UUID job = admin.enqueue(workflow);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> jobStatus(job).equals("running"));
 
       agent.destroy(); // SIGTERM to the JVM: the launcher exec'd it, so it has the same pid
 
       assertThat(agent.waitFor(60, TimeUnit.SECONDS)).as(output(log)).isTrue();
       assertThat(agent.exitValue()).as(output(log)).isZero();
+      assertThat(jobStatus(job))
+          .as("the running job finished during the drain")
+          .isEqualTo("completed");
       assertThat(status(robot.id())).isEqualTo("offline");
       assertThat(output(log)).contains("received SIGTERM", "registered as robot " + robot.id());
     } finally {
@@ -140,6 +152,10 @@ class PackagedAgentIT {
       Thread.currentThread().interrupt();
       return false;
     }
+  }
+
+  private static String jobStatus(UUID job) throws IOException {
+    return admin.jobs(List.of(job)).path(0).path("status").asText();
   }
 
   private static String status(UUID robotId) throws IOException {
