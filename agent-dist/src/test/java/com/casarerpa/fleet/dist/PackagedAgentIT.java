@@ -28,9 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The packaged launcher, as a robot machine runs it: unpacked from the archives, started with a
- * settings file against the local stack, online, then SIGTERM: it drains, goes offline and exits 0
- * (agent/README.md: stopped on request). Once with a Java from JAVA_HOME, once with the jlink
- * runtime of the -linux-x64 archive and no usable Java on the PATH.
+ * settings file against the local stack, online, a job running, then SIGTERM: the job completes,
+ * the robot goes offline and the agent exits 0 (agent/README.md: stopped on request). Once with a
+ * Java from JAVA_HOME, once with the jlink runtime of the -linux-x64 archive and no usable Java on
+ * the PATH.
  */
 class PackagedAgentIT {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
