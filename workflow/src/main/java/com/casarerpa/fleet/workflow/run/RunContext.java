@@ -3,6 +3,7 @@ package com.casarerpa.fleet.workflow.run;
 import com.casarerpa.fleet.workflow.CancellationToken;
 import com.casarerpa.fleet.workflow.LogLevel;
 import com.casarerpa.fleet.workflow.RunStatus;
+import com.casarerpa.fleet.workflow.nodes.CredentialsProvider;
 import com.casarerpa.fleet.workflow.nodes.NodeContext;
 import com.casarerpa.fleet.workflow.nodes.NodeException;
 import com.casarerpa.fleet.workflow.template.Template;
@@ -158,6 +159,11 @@ final class RunContext implements NodeContext {
 
   @Override
   public boolean commandsAllowed() {
-    return env.commandsAllowed();
+    return env.grants().host();
+  }
+
+  @Override
+  public CredentialsProvider credentials() {
+    return env.grants().credentials();
   }
 }

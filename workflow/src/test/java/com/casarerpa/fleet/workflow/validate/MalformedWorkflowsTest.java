@@ -92,7 +92,7 @@ class MalformedWorkflowsTest {
         Arguments.of(
             "config not an object", wf(node("a", "LogNode", "[1]"), ""), "INVALID_CONFIG", "a"),
         Arguments.of(
-            "unknown type", wf(node("a", "HTTPSuperNode", "{}"), ""), "UNKNOWN_NODE_TYPE", "a"),
+            "unknown type", wf(node("a", "HTTPSuperNode", "{}"), ""), "NOT_IN_ORIGINAL", "a"),
         Arguments.of(
             "browser type",
             wf(node("click", "ClickElementNode", "{}"), ""),

@@ -24,6 +24,7 @@ public final class BuiltinNodes {
     all.addAll(FileNodes.all());
     all.addAll(HttpNodes.all());
     all.addAll(SystemNodes.all());
+    all.addAll(TriggerNodes.all());
     return all;
   }
 }
