@@ -25,6 +25,8 @@ public final class BuiltinNodes {
     all.addAll(HttpNodes.all());
     all.addAll(SystemNodes.all());
     all.addAll(TriggerNodes.all());
+    all.addAll(XmlNodes.all());
+    all.addAll(DataNodes.all());
     return all;
   }
 }
