@@ -150,8 +150,9 @@ public final class WorkflowEngine implements AutoCloseable {
     }
 
     /**
-     * Grants the {@code host} capability: RunCommandNode and SystemInfoNode (off by default: they run
-     * programs on, or read, the robot's host). Without it, workflows using them fail validation.
+     * Grants the {@code host} capability: RunCommandNode and SystemInfoNode (off by default: they
+     * run programs on, or read, the robot's host). Without it, workflows using them fail
+     * validation.
      */
     public Builder allowRunCommand(boolean allow) {
       this.allowRunCommand = allow;

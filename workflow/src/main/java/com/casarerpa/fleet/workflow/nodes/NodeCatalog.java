@@ -16,8 +16,8 @@ import java.util.Set;
 /**
  * The original's node registry (468 names, each with the Python module it lives in) and what a
  * robot needs to run each family. Classification follows the original's modules, so siblings agree:
- * everything in {@code desktop_nodes.*} needs {@code desktop}, everything in {@code ftp_nodes} needs
- * FTP credentials, every {@code trigger_nodes.*} type is a trigger.
+ * everything in {@code desktop_nodes.*} needs {@code desktop}, everything in {@code ftp_nodes}
+ * needs FTP credentials, every {@code trigger_nodes.*} type is a trigger.
  */
 public final class NodeCatalog {
   /** What running a family of nodes takes. */
@@ -109,7 +109,8 @@ public final class NodeCatalog {
           };
       case "system.utility_system_nodes" ->
           "FileWatcherNode".equals(type) ? Family.HOST : Family.HEADLESS;
-      default -> Family.DESKTOP; // dialogs, clipboard, quick (beep, hotkeys), media (speech, webcam)
+      default ->
+          Family.DESKTOP; // dialogs, clipboard, quick (beep, hotkeys), media (speech, webcam)
     };
   }
 
@@ -141,7 +142,9 @@ public final class NodeCatalog {
     if (module.startsWith("database")) {
       return "database";
     }
-    if (module.startsWith("llm") || module.startsWith("document") || module.equals("error_handling")) {
+    if (module.startsWith("llm")
+        || module.startsWith("document")
+        || module.equals("error_handling")) {
       return "llm";
     }
     return null;

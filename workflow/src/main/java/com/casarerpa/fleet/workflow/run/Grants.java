@@ -4,8 +4,8 @@ import com.casarerpa.fleet.workflow.nodes.CredentialsProvider;
 import java.util.Objects;
 
 /**
- * What the robot allows a run: the {@code host} capability (RunCommandNode, SystemInfoNode, ...) and
- * the credentials service nodes may use. Checked at validation, so a refused node fails the run
+ * What the robot allows a run: the {@code host} capability (RunCommandNode, SystemInfoNode, ...)
+ * and the credentials service nodes may use. Checked at validation, so a refused node fails the run
  * before its first node.
  */
 public record Grants(boolean host, CredentialsProvider credentials) {

@@ -85,7 +85,9 @@ public final class PlanBuilder {
       return;
     }
     checkGrants(def);
+    checkConfigKeys(def, type);
     types.put(def.id(), type);
+    pn.undeclaredExecOut = !type.execOutputs().contains("exec_out");
     try {
       pn.node = type.create(pn.config);
     } catch (NodeException | RuntimeException e) {
@@ -96,7 +98,33 @@ public final class PlanBuilder {
     compileCondition(pn);
   }
 
-  /** A type the robot has but may not run here: host nodes not allowed, services without secrets. */
+  /** Warns about config keys the type does not read (a typo, or another node's key). */
+  private void checkConfigKeys(NodeDefinition def, NodeType type) {
+    java.util.Set<String> known = type.configKeys();
+    if (known == null) {
+      return;
+    }
+    for (String key : def.config().keySet()) {
+      if (!known.contains(key) && !NodeType.commonConfigKey(key)) {
+        issues.add(
+            ValidationIssue.warning(
+                UNUSED_CONFIG_KEY,
+                def.id(),
+                "node '"
+                    + def.id()
+                    + "' ("
+                    + def.type()
+                    + ") has config key '"
+                    + key
+                    + "', which it does not read, so it has no effect; it reads "
+                    + new java.util.TreeSet<>(known)));
+      }
+    }
+  }
+
+  /**
+   * A type the robot has but may not run here: host nodes not allowed, services without secrets.
+   */
   private void checkGrants(NodeDefinition def) {
     if (def.disabled()) {
       return;
@@ -159,13 +187,7 @@ public final class PlanBuilder {
           ValidationIssue.error(
               NEEDS_CAPABILITY,
               def.id(),
-              "node '"
-                  + def.id()
-                  + "' ("
-                  + def.type()
-                  + ") needs capability "
-                  + capability
-                  + fix));
+              "node '" + def.id() + "' (" + def.type() + ") needs capability " + capability + fix));
       return;
     }
     if (entry != null && entry.family() == NodeCatalog.Family.SERVICE) {

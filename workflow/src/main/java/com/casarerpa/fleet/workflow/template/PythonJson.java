@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Python's {@code json.dumps}: separators {@code ", "} and {@code ": "} (with an indent, {@code ","}
- * at line ends), floats as Python writes them ({@code 15.0}), {@code NaN}/{@code Infinity}, and
- * non-ASCII escaped as {@code \\uXXXX} unless {@code ensure_ascii} is off. Values that are not JSON
- * are written as their Python {@code str()} (the original passes {@code default=str}).
+ * Python's {@code json.dumps}: separators {@code ", "} and {@code ": "} (with an indent, {@code
+ * ","} at line ends), floats as Python writes them ({@code 15.0}), {@code NaN}/{@code Infinity},
+ * and non-ASCII escaped as {@code \\uXXXX} unless {@code ensure_ascii} is off. Values that are not
+ * JSON are written as their Python {@code str()} (the original passes {@code default=str}).
  */
 public final class PythonJson {
   private PythonJson() {}
@@ -32,7 +32,9 @@ public final class PythonJson {
       out.append(
           Double.isNaN(d)
               ? "NaN"
-              : Double.isInfinite(d) ? (d > 0 ? "Infinity" : "-Infinity") : PythonText.floatRepr(d));
+              : Double.isInfinite(d)
+                  ? (d > 0 ? "Infinity" : "-Infinity")
+                  : PythonText.floatRepr(d));
     } else if (v instanceof Number n) {
       out.append(n.toString());
     } else if (v instanceof String s) {

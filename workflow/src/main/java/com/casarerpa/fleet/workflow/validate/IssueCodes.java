@@ -26,6 +26,7 @@ public final class IssueCodes {
 
   /** A config key the node does not read (a warning: a typo or a key of another node). */
   public static final String UNUSED_CONFIG_KEY = "UNUSED_CONFIG_KEY";
+
   public static final String INVALID_CONFIG = "INVALID_CONFIG";
   public static final String ORPHANED_CONNECTION = "ORPHANED_CONNECTION";
   public static final String SELF_CONNECTION = "SELF_CONNECTION";

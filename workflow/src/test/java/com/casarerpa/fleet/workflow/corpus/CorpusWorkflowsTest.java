@@ -28,9 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs all 37 files of the CasareRPA repository's own workflows ({@code
- * ../shared/fixtures/casare-corpus}) and checks the table in {@code workflow/README.md} against what
- * happens: the test fails when the README and reality disagree. Also checks the acceptance points
- * that hold for every file: no UNKNOWN_NODE_TYPE, no stack trace in any outcome.
+ * ../shared/fixtures/casare-corpus}) and checks the table in {@code workflow/README.md} against
+ * what happens: the test fails when the README and reality disagree. Also checks the acceptance
+ * points that hold for every file: no UNKNOWN_NODE_TYPE, no stack trace in any outcome.
  */
 class CorpusWorkflowsTest {
   private static final String START = "<!-- corpus-table:start -->";
@@ -176,7 +176,8 @@ class CorpusWorkflowsTest {
     List<String> mismatches = new ArrayList<>();
     for (int i = 0; i < expected.size(); i++) {
       if (!matches(expected.get(i), actual.get(i))) {
-        mismatches.add("README: " + expected.get(i).render() + "\nactual: " + actual.get(i).render());
+        mismatches.add(
+            "README: " + expected.get(i).render() + "\nactual: " + actual.get(i).render());
       }
     }
     assertThat(mismatches)

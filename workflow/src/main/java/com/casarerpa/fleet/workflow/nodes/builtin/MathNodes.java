@@ -189,7 +189,9 @@ final class MathNodes {
     return v;
   }
 
-  /** {@code min_value} (0), {@code max_value} (100), {@code integer_only} (false, as the original). */
+  /**
+   * {@code min_value} (0), {@code max_value} (100), {@code integer_only} (false, as the original).
+   */
   private static Node random(NodeConfig config) {
     return ctx -> {
       double min = ctx.number("min_value", ctx.number("min", 0));

@@ -132,7 +132,8 @@ final class SystemNodes {
   private static NodeResult systemInfo(NodeContext ctx) throws NodeException {
     if (!ctx.commandsAllowed()) {
       throw new NodeException(
-          ctx.nodeId() + ": SystemInfoNode needs the host capability, which this robot does not allow",
+          ctx.nodeId()
+              + ": SystemInfoNode needs the host capability, which this robot does not allow",
           "PermissionError",
           null);
     }

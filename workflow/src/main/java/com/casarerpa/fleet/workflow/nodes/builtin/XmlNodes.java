@@ -145,8 +145,7 @@ final class XmlNodes {
     }
     ctx.output("results", results);
     ctx.output("count", (long) results.size());
-    ctx.output(
-        "first_text", results.isEmpty() ? "" : ((Map<?, ?>) results.getFirst()).get("text"));
+    ctx.output("first_text", results.isEmpty() ? "" : ((Map<?, ?>) results.getFirst()).get("text"));
     ctx.output("success", true);
     return NodeResult.next();
   }
@@ -274,7 +273,9 @@ final class XmlNodes {
         xml =
             String.join(
                 "\n", xml.lines().filter(l -> !l.isBlank()).map(String::stripTrailing).toList());
-        xml = xml.replaceFirst("^<\\?xml [^>]*\\?>", "<?xml version=\"1.0\" ?>\n").replace("\n\n", "\n");
+        xml =
+            xml.replaceFirst("^<\\?xml [^>]*\\?>", "<?xml version=\"1.0\" ?>\n")
+                .replace("\n\n", "\n");
       }
       ctx.output("xml_string", xml);
       ctx.output("success", true);
@@ -330,7 +331,9 @@ final class XmlNodes {
 
   private static String tail(Node n) {
     StringBuilder sb = new StringBuilder();
-    for (Node s = n.getNextSibling(); s != null && !(s instanceof Element); s = s.getNextSibling()) {
+    for (Node s = n.getNextSibling();
+        s != null && !(s instanceof Element);
+        s = s.getNextSibling()) {
       if (s.getNodeType() == Node.TEXT_NODE || s.getNodeType() == Node.CDATA_SECTION_NODE) {
         sb.append(s.getNodeValue());
       }
