@@ -144,7 +144,7 @@ public final class PlanBuilder {
                   + def.type()
                   + ") needs capability host: it runs programs or reads the robot's host, which"
                   + " this robot does not allow; the robot operator can enable it (engine option"
-                  + " allowRunCommand, agent setting allow_run_command), or remove the node"));
+                  + " allowRunCommand), or remove the node"));
     } else if (entry.family() == NodeCatalog.Family.SERVICE) {
       checkCredentials(def, entry);
     }
