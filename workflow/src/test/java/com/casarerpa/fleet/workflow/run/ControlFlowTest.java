@@ -95,7 +95,7 @@ class ControlFlowTest {
     RunResult r = run(wf);
     assertThat(r.status()).isEqualTo(RunStatus.COMPLETED);
     assertThat(r.variables()).containsEntry("n", 12.0);
-    assertThat(listener.messages()).containsExactly("n=12");
+    assertThat(listener.messages()).containsExactly("n=12.0");
   }
 
   @Test
