@@ -54,6 +54,9 @@ public interface NodeContext {
   /** True when the robot allows host nodes ({@code RunCommandNode}, {@code SystemInfoNode}). */
   boolean commandsAllowed();
 
+  /** Handles kept open between nodes of this run; closed by the engine when the run ends. */
+  RunResources resources();
+
   /** The robot's service credentials (FTP, e-mail, ...); never from the workflow. */
   CredentialsProvider credentials();
 

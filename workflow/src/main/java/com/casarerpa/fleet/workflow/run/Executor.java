@@ -68,6 +68,8 @@ final class Executor {
       status = s.status;
       failedNode = s.nodeId;
       error = s.getMessage();
+    } finally {
+      ctx.resources().close();
     }
     if (status == RunStatus.COMPLETED) {
       RunListenerCalls.progress(env.listener(), 100, null);

@@ -27,6 +27,7 @@ public final class BuiltinNodes {
     all.addAll(TriggerNodes.all());
     all.addAll(XmlNodes.all());
     all.addAll(DataNodes.all());
+    all.addAll(DocumentNodes.all());
     return all;
   }
 }
