@@ -137,9 +137,9 @@ class CorpusDetailsTest {
     WorkflowEngine withCredentials =
         WorkflowEngine.builder()
             .workRoot(work)
-            .credentials(CredentialsProvider.of(Map.of("ftp", Map.of("host", "127.0.0.1"))))
+            .credentials(CredentialsProvider.of(Map.of("gmail", Map.of("token", "t"))))
             .build();
-    assertThat(withCredentials.validate(CorpusWorkflowsTest.load("batch_7_3_ftp")))
+    assertThat(withCredentials.validate(CorpusWorkflowsTest.load("batch_8_1_gmail")))
         .filteredOn(ValidationIssue::isError)
         .allSatisfy(i -> assertThat(i.code()).isEqualTo("UNSUPPORTED_NODE"))
         .isNotEmpty();

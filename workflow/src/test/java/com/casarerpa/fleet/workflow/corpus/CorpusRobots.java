@@ -1,10 +1,14 @@
 package com.casarerpa.fleet.workflow.corpus;
 
 import com.casarerpa.fleet.workflow.WorkflowEngine;
-import java.io.IOException;
+import com.casarerpa.fleet.workflow.fakes.LocalFtpServer;
+import com.casarerpa.fleet.workflow.nodes.CredentialsProvider;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.poi.xssf.usermodel.XSSFWorkbook;
@@ -13,25 +17,44 @@ import org.apache.poi.xwpf.usermodel.XWPFDocument;
 /**
  * The robots the corpus table names: {@code default} (no host access, no credentials), {@code host}
  * (host nodes allowed), {@code files} (default, with the documents batch_7_7 opens created first in
- * the job folder, under the Windows-style names the workflow uses).
+ * the job folder, under the Windows-style names the workflow uses), {@code ftp} (credentials for a
+ * local FTP server holding the files batch_7_3 touches).
  */
 final class CorpusRobots {
   private CorpusRobots() {}
 
-  static WorkflowEngine engine(String robot, Path workDir) throws IOException {
-    WorkflowEngine.Builder b = WorkflowEngine.builder().workRoot(workDir);
-    return switch (robot) {
-      case "default" -> b.build();
-      case "host" -> b.allowRunCommand(true).build();
-      case "files" -> {
-        createDocuments(workDir);
-        yield b.build();
+  /** A robot's engine and the local services it talks to. */
+  record Robot(WorkflowEngine engine, List<AutoCloseable> services) implements AutoCloseable {
+    @Override
+    public void close() throws Exception {
+      engine.close();
+      for (AutoCloseable s : services) {
+        s.close();
       }
-      default -> throw new IllegalArgumentException("unknown robot in the corpus table: " + robot);
-    };
+    }
   }
 
-  private static void createDocuments(Path dir) throws IOException {
+  static Robot start(String robot, Path workDir) throws Exception {
+    WorkflowEngine.Builder b = WorkflowEngine.builder().workRoot(workDir);
+    List<AutoCloseable> services = new ArrayList<>();
+    switch (robot) {
+      case "default" -> {}
+      case "host" -> b.allowRunCommand(true);
+      case "files" -> createDocuments(workDir);
+      case "ftp" -> {
+        Path root = Files.createDirectories(workDir.resolve("ftp-root"));
+        Files.writeString(root.resolve("file.txt"), "twelve bytes");
+        Files.writeString(root.resolve("a.txt"), "a");
+        LocalFtpServer ftp = new LocalFtpServer(root);
+        services.add(ftp);
+        b.credentials(CredentialsProvider.of(Map.of("ftp", ftp.credentials())));
+      }
+      default -> throw new IllegalArgumentException("unknown robot in the corpus table: " + robot);
+    }
+    return new Robot(b.build(), services);
+  }
+
+  private static void createDocuments(Path dir) throws Exception {
     try (XSSFWorkbook wb = new XSSFWorkbook();
         OutputStream out = Files.newOutputStream(dir.resolve("C:\\temp\\test.xlsx"))) {
       wb.createSheet("Sheet1").createRow(0).createCell(0).setCellValue("hello");

@@ -68,7 +68,8 @@ class CorpusWorkflowsTest {
   Row run(String file, String robot) throws Exception {
     Path dir = Files.createDirectories(work.resolve(file + "-" + robot));
     RecordingListener listener = new RecordingListener();
-    try (WorkflowEngine engine = CorpusRobots.engine(robot, dir)) {
+    try (CorpusRobots.Robot robotEngine = CorpusRobots.start(robot, dir)) {
+      WorkflowEngine engine = robotEngine.engine();
       RunResult r =
           engine.run(load(file), RunOptions.DEFAULTS.withWorkingDirectory(dir), listener, null);
       assertNoStackTrace(file, r, listener);

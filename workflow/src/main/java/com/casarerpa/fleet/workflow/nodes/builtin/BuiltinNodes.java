@@ -28,6 +28,7 @@ public final class BuiltinNodes {
     all.addAll(XmlNodes.all());
     all.addAll(DataNodes.all());
     all.addAll(DocumentNodes.all());
+    all.addAll(FtpNodes.all());
     return all;
   }
 }
