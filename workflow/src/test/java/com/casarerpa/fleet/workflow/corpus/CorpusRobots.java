@@ -2,6 +2,7 @@ package com.casarerpa.fleet.workflow.corpus;
 
 import com.casarerpa.fleet.workflow.WorkflowEngine;
 import com.casarerpa.fleet.workflow.fakes.LocalFtpServer;
+import com.casarerpa.fleet.workflow.fakes.LocalMailServer;
 import com.casarerpa.fleet.workflow.nodes.CredentialsProvider;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -18,7 +19,8 @@ import org.apache.poi.xwpf.usermodel.XWPFDocument;
  * The robots the corpus table names: {@code default} (no host access, no credentials), {@code host}
  * (host nodes allowed), {@code files} (default, with the documents batch_7_7 opens created first in
  * the job folder, under the Windows-style names the workflow uses), {@code ftp} (credentials for a
- * local FTP server holding the files batch_7_3 touches).
+ * local FTP server holding the files batch_7_3 touches), {@code email} (credentials for a local
+ * GreenMail SMTP/IMAP server).
  */
 final class CorpusRobots {
   private CorpusRobots() {}
@@ -48,6 +50,11 @@ final class CorpusRobots {
         LocalFtpServer ftp = new LocalFtpServer(root);
         services.add(ftp);
         b.credentials(CredentialsProvider.of(Map.of("ftp", ftp.credentials())));
+      }
+      case "email" -> {
+        LocalMailServer mail = new LocalMailServer();
+        services.add(mail);
+        b.credentials(CredentialsProvider.of(Map.of("email", mail.credentials())));
       }
       default -> throw new IllegalArgumentException("unknown robot in the corpus table: " + robot);
     }

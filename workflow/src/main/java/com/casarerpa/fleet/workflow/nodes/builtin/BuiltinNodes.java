@@ -29,6 +29,7 @@ public final class BuiltinNodes {
     all.addAll(DataNodes.all());
     all.addAll(DocumentNodes.all());
     all.addAll(FtpNodes.all());
+    all.addAll(EmailNodes.all());
     return all;
   }
 }
