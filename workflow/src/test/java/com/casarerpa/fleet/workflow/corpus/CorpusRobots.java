@@ -4,12 +4,15 @@ import com.casarerpa.fleet.workflow.WorkflowEngine;
 import com.casarerpa.fleet.workflow.fakes.LocalFtpServer;
 import com.casarerpa.fleet.workflow.fakes.LocalMailServer;
 import com.casarerpa.fleet.workflow.nodes.CredentialsProvider;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.poi.xssf.usermodel.XSSFWorkbook;
@@ -20,7 +23,8 @@ import org.apache.poi.xwpf.usermodel.XWPFDocument;
  * (host nodes allowed), {@code files} (default, with the documents batch_7_7 opens created first in
  * the job folder, under the Windows-style names the workflow uses), {@code ftp} (credentials for a
  * local FTP server holding the files batch_7_3 touches), {@code email} (credentials for a local
- * GreenMail SMTP/IMAP server).
+ * GreenMail SMTP/IMAP server), {@code telegram} and {@code whatsapp} (credentials whose base URL is
+ * a loopback fake of the API).
  */
 final class CorpusRobots {
   private CorpusRobots() {}
@@ -56,9 +60,40 @@ final class CorpusRobots {
         services.add(mail);
         b.credentials(CredentialsProvider.of(Map.of("email", mail.credentials())));
       }
+      case "telegram" -> {
+        MockWebServer api =
+            fakeApi("{\"ok\":true,\"result\":{\"message_id\":1,\"chat\":{\"id\":123456}}}");
+        services.add(api);
+        b.credentials(
+            CredentialsProvider.of(
+                Map.of(
+                    "telegram", Map.of("bot_token", "1:T", "base_url", api.url("/").toString()))));
+      }
+      case "whatsapp" -> {
+        MockWebServer api = fakeApi("{\"messages\":[{\"id\":\"wamid.1\"}]}");
+        services.add(api);
+        b.credentials(
+            CredentialsProvider.of(
+                Map.of(
+                    "whatsapp",
+                    Map.of(
+                        "access_token", "t",
+                        "phone_number_id", "1",
+                        "base_url", api.url("/").toString()))));
+      }
       default -> throw new IllegalArgumentException("unknown robot in the corpus table: " + robot);
     }
     return new Robot(b.build(), services);
+  }
+
+  /** A loopback HTTP fake answering every call with {@code json}. */
+  private static MockWebServer fakeApi(String json) throws IOException {
+    MockWebServer api = new MockWebServer();
+    api.start(0);
+    for (int i = 0; i < 20; i++) {
+      api.enqueue(new MockResponse.Builder().body(json).build());
+    }
+    return api;
   }
 
   private static void createDocuments(Path dir) throws Exception {

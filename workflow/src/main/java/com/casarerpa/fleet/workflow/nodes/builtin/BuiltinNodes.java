@@ -30,6 +30,7 @@ public final class BuiltinNodes {
     all.addAll(DocumentNodes.all());
     all.addAll(FtpNodes.all());
     all.addAll(EmailNodes.all());
+    all.addAll(MessagingNodes.all());
     return all;
   }
 }
