@@ -99,10 +99,7 @@ class MalformedWorkflowsTest {
             "NEEDS_CAPABILITY",
             "click"),
         Arguments.of(
-            "desktop type",
-            wf(node("xl", "ExcelReadCellNode", "{}"), ""),
-            "NEEDS_CAPABILITY",
-            "xl"),
+            "desktop type", wf(node("xl", "MouseClickNode", "{}"), ""), "NEEDS_CAPABILITY", "xl"),
         Arguments.of(
             "orphaned connection",
             wf(log, conn("log", "exec_out", "ghost", "exec_in")),
