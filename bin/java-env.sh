@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by .ci/run and bin/* scripts: points JAVA_HOME at a JDK >= 21 when the default is older.
 java_major() {
   "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p'
@@ -7,15 +8,16 @@ if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ] && [ "$(java_major "$
 elif command -v java >/dev/null 2>&1 && [ "$(java_major java)" -ge 21 ]; then
   JAVA_HOME="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")"
 else
-  for candidate in $(ls -d /usr/lib/jvm/*/ /Library/Java/JavaVirtualMachines/*/Contents/Home/ 2>/dev/null | sort -rV); do
+  while IFS= read -r candidate; do
     if [ -x "$candidate/bin/java" ] && [ "$(java_major "$candidate/bin/java")" -ge 21 ]; then
       JAVA_HOME="${candidate%/}"
       break
     fi
-  done
+  done < <(printf '%s\n' /usr/lib/jvm/*/ /Library/Java/JavaVirtualMachines/*/Contents/Home/ | sort -rV)
 fi
 if [ -z "${JAVA_HOME:-}" ] || [ "$(java_major "$JAVA_HOME/bin/java")" -lt 21 ]; then
   echo "error: a JDK 21 or newer is required; install one and set JAVA_HOME to it" >&2
+  # shellcheck disable=SC2317 # exit only when run instead of sourced
   return 1 2>/dev/null || exit 1
 fi
 export JAVA_HOME
