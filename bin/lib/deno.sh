@@ -37,8 +37,8 @@ ensure_deno() {
       echo "  Fix: install Node.js with npm (then re-run), or Deno itself so that \`deno\` is on the PATH." >&2
       return 0
     fi
-    echo "installing Deno $version for the edge functions into $DENO_LOCAL_DIR (once; about 45 MB from npm, under a minute) ..." >&2
-    if ! npm install --prefix "$ROOT/$DENO_LOCAL_DIR" --no-audit --no-fund --loglevel=error "deno@$version" >&2; then
+    echo "installing Deno $version for the edge functions into $DENO_LOCAL_DIR (once; about 42 MB from npm, under a minute) ..." >&2
+    if ! npm install --prefix "$ROOT/$DENO_LOCAL_DIR" --no-audit --no-fund --no-update-notifier --loglevel=error "deno@$version" >&2; then
       echo "warning: installing Deno failed (npm's output above), so /functions/v1 will answer 503." >&2
       echo "  Fix: npm install --prefix $DENO_LOCAL_DIR deno@$version" >&2
       return 0
