@@ -97,9 +97,9 @@ ensure_jar() {
   fi
   if [ -n "${reason:-}" ]; then
     if [ -d "${HOME:-/nonexistent}/.m2/repository" ]; then
-      echo "building $module/target/$pattern ($reason; about 1-4 minutes) ..." >&2
+      echo "building $module/target/$pattern ($reason; about 1-6 minutes) ..." >&2
     else
-      echo "building $module/target/$pattern ($reason; first build: Maven downloads about 190 MB into ~/.m2, about 3-7 minutes) ..." >&2
+      echo "building $module/target/$pattern ($reason; first build: Maven downloads about 190 MB into ~/.m2, about 4-10 minutes) ..." >&2
     fi
     started=$SECONDS
     if ! (cd "$ROOT" && ./mvnw -B -q -ntp package -DskipTests -DskipFormat "$@") >&2; then
