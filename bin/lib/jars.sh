@@ -71,7 +71,7 @@ newer_source() {
 
 # Call it as JAR="$(ensure_jar ...)": the build lock is held by that subshell only.
 ensure_jar() {
-  local module="$1" pattern="$2" jar newer reason lock_fd="" started
+  local module="$1" pattern="$2" jar newer reason lock_fd="" started build_start
   shift 2
   jar="$(newest_jar "$module" "$pattern")"
   if [ -n "$jar" ] && [ "${REBUILD:-0}" != "1" ] && [ -z "$(newer_source "$module" "$jar")" ]; then
@@ -102,7 +102,9 @@ ensure_jar() {
       echo "building $module/target/$pattern ($reason; first build: Maven downloads about 190 MB into ~/.m2, about 4-10 minutes) ..." >&2
     fi
     started=$SECONDS
+    build_start="$(mktemp)"
     if ! (cd "$ROOT" && ./mvnw -B -q -ntp package -DskipTests -DskipFormat "$@") >&2; then
+      rm -f "$build_start"
       echo "error: the build failed (Maven's output above); ./mvnw -B package -DskipTests $* shows more" >&2
       return 1
     fi
@@ -111,8 +113,10 @@ ensure_jar() {
       echo "error: the build succeeded but made no $module/target/$pattern" >&2
       return 1
     fi
-    # Maven may leave an up-to-date jar untouched; mark it as built from the sources just checked.
-    touch "$jar"
+    # Maven may leave an up-to-date jar untouched: date it to the build's start, so that it counts
+    # as current, yet a source saved during the build still makes it stale.
+    touch -r "$build_start" "$jar"
+    rm -f "$build_start"
     echo "built ${jar#"$ROOT/"} in $((SECONDS - started)) s" >&2
   fi
   if [ -n "$lock_fd" ]; then
