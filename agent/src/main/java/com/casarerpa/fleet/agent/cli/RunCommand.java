@@ -7,11 +7,11 @@ import com.casarerpa.fleet.agent.config.ConfigException;
 import com.casarerpa.fleet.agent.jobs.EngineExecutor;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import sun.misc.Signal;
 
 /**
  * {@code casare-agent run}: the daemon, as the service manager runs it. SIGTERM or SIGINT once:
@@ -32,6 +32,22 @@ final class RunCommand implements Callable<Integer> {
 
   @Mixin ConfigOptions options;
 
+  /** Null: stop on SIGTERM/SIGINT. Otherwise the host that will call {@link Agent#requestStop}. */
+  private final Consumer<Agent> stopSource;
+
+  /** The daemon as a console process or under systemd: stopped by signals. */
+  RunCommand() {
+    this(null);
+  }
+
+  /**
+   * The daemon hosted by a service wrapper that calls a stop method instead of sending signals
+   * (procrun on Windows, see {@link WindowsService}); it is handed the agent before it starts.
+   */
+  RunCommand(Consumer<Agent> stopSource) {
+    this.stopSource = stopSource;
+  }
+
   @Override
   public Integer call() {
     AgentConfig config;
@@ -41,21 +57,35 @@ final class RunCommand implements Callable<Integer> {
       System.err.println(e.getMessage());
       return AgentExit.CONFIG.code();
     }
-    Agent agent = new Agent(config, EngineExecutor.standard(config.dataDir().resolve("work")));
+    Agent agent;
+    try {
+      agent = new Agent(config, EngineExecutor.standard(config.dataDir().resolve("work")));
+    } catch (ConfigException e) {
+      System.err.println(e.getMessage());
+      return AgentExit.CONFIG.code();
+    }
     agent.shipOwnLogs();
+    if (stopSource != null) {
+      stopSource.accept(agent);
+    } else {
+      stopOnSignals(agent);
+    }
+    return agent.run().code();
+  }
+
+  private static void stopOnSignals(Agent agent) {
     AtomicInteger signals = new AtomicInteger();
     for (String name : new String[] {"TERM", "INT"}) {
-      Signal.handle(
-          new Signal(name),
+      Signals.handle(
+          name,
           signal -> {
             int n = signals.incrementAndGet();
-            log.info("received SIG{} ({} of 3)", signal.getName(), n);
+            log.info("received SIG{} ({} of 3)", signal, n);
             if (n >= 3) {
               Runtime.getRuntime().halt(AgentExit.FORCED.code());
             }
             agent.requestStop();
           });
     }
-    return agent.run().code();
   }
 }
