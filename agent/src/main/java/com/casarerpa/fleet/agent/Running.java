@@ -5,6 +5,7 @@ import com.casarerpa.fleet.agent.fleet.FleetPresence;
 import com.casarerpa.fleet.agent.fleet.Heartbeat;
 import com.casarerpa.fleet.agent.fleet.HostMetrics;
 import com.casarerpa.fleet.agent.fleet.Registration;
+import com.casarerpa.fleet.agent.internal.HintGate;
 import com.casarerpa.fleet.agent.jobs.ActiveJobs;
 import com.casarerpa.fleet.agent.jobs.CancelReason;
 import com.casarerpa.fleet.agent.jobs.ClaimLoop;
@@ -13,7 +14,6 @@ import com.casarerpa.fleet.agent.jobs.JobRunner;
 import com.casarerpa.fleet.agent.jobs.ProgressReporter;
 import com.casarerpa.fleet.agent.jobs.RunningJob;
 import com.casarerpa.fleet.agent.jobs.WorkflowExecutor;
-import com.casarerpa.fleet.agent.logs.LiveLogs;
 import com.casarerpa.fleet.agent.logs.LogPipeline;
 import com.casarerpa.fleet.agent.ops.Health;
 import com.casarerpa.fleet.agent.supabase.ChannelOptions;
@@ -62,6 +62,9 @@ final class Running {
     this.clock = b.clock;
     this.cancelGrace = b.cancelGrace;
   }
+
+  /** At most one early claim and one early heartbeat per window from Realtime hints. */
+  static final Duration HINT_WINDOW = Duration.ofSeconds(1);
 
   static Running wire(
       AgentConfig config,
@@ -120,17 +123,19 @@ final class Running {
             robot.settings().effectivePoll(config.jobPollInterval()),
             agent::fatal);
     b.progress = new ProgressReporter(rest, b.active, fleet, b.presence::changed, agent::fatal);
+    // Hints travel on public topics: anyone with the anon key can forge them, so a burst costs
+    // at most one early claim / heartbeat per HINT_WINDOW. The live log tail is sent by the
+    // database on a private topic, never by the agent.
     if (config.wakeups()) {
+      HintGate queued = new HintGate(timers, HINT_WINDOW, b.claims::wake);
       RealtimeChannel queue = realtime.channel("job-queue", ChannelOptions.BROADCAST);
-      queue.onBroadcast("job_queued", payload -> b.claims.wake());
-      queue.onJoined(b.claims::wake);
+      queue.onBroadcast("job_queued", payload -> queued.hint());
+      queue.onJoined(queued::hint);
     }
+    HintGate cancels = new HintGate(timers, HINT_WINDOW, b.heartbeat::beatNow);
     RealtimeChannel own = realtime.channel("robot:" + robot.robotId(), ChannelOptions.BROADCAST);
-    own.onBroadcast("cancel_job", payload -> b.heartbeat.beatNow());
-    own.onJoined(b.heartbeat::beatNow);
-    RealtimeChannel tail =
-        realtime.channel("robot-logs:" + robot.robotId(), ChannelOptions.presence(null, true));
-    logs.attachLive(new LiveLogs(tail));
+    own.onBroadcast("cancel_job", payload -> cancels.hint());
+    own.onJoined(cancels::hint);
     b.active.onChange(b.presence::changed);
     return new Running(b);
   }

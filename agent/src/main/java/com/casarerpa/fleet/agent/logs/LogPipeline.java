@@ -65,7 +65,6 @@ public final class LogPipeline {
   private final Counter spooled;
   private final Counter dropped;
   private final Counter refused;
-  private volatile LiveLogs live;
   private volatile boolean stopping;
   private volatile boolean writerDone;
   private volatile Instant stopDeadline = Instant.MAX;
@@ -101,11 +100,6 @@ public final class LogPipeline {
   /** Counts lines the journal had to drop (wire this to the journal's drop callback). */
   public void countDropped(long lines) {
     dropped.increment(lines);
-  }
-
-  /** Where live lines go once the Realtime channel exists. */
-  public void attachLive(LiveLogs liveLogs) {
-    this.live = liveLogs;
   }
 
   public void start() {
@@ -294,10 +288,6 @@ public final class LogPipeline {
       if (outageReported) {
         log.info("backend reachable again; shipping the log journal");
         outageReported = false;
-      }
-      LiveLogs tail = live;
-      if (tail != null) {
-        tail.publish(lines);
       }
       return true;
     } catch (BackendUnavailable e) {
