@@ -16,8 +16,11 @@
 --                                             message over 32,768 characters; extra that is not
 --                                             an object or over 16,384 bytes as JSON text
 --                                           and corrects:
---                                             ts further than 1 day from now() -> now() ± 1 day,
---                                               the sent value kept in extra.sent_ts;
+--                                             ts more than 1 day ahead of now() -> now() + 1 day,
+--                                               ts older than the log retention (fleet_settings.
+--                                               log_retention_days) -> now() - retention (a spooled
+--                                               line after a long outage keeps its real time);
+--                                               either way the sent value is kept in extra.sent_ts;
 --                                             job_id that is not a job of the caller's tenant held
 --                                               (now or before) by the caller -> null, the sent
 --                                               value kept in extra.unverified_job_id;
@@ -75,6 +78,7 @@ DECLARE
   v_why text;
   v_count integer;
   v_tail jsonb;
+  v_oldest timestamptz;
 BEGIN
   IF p_logs IS NULL OR jsonb_typeof(p_logs) <> 'array' THEN
     RAISE EXCEPTION USING ERRCODE = 'PT400', MESSAGE = 'p_logs must be a JSON array of log lines';
@@ -124,9 +128,10 @@ BEGIN
     RAISE EXCEPTION USING ERRCODE = 'PT400', MESSAGE = format('p_logs[%s]: %s', v_bad - 1, v_why);
   END IF;
   SELECT r.tenant_id INTO v_tenant FROM public.robots r WHERE r.robot_id = v_robot;
+  SELECT now() - make_interval(days => s.log_retention_days) INTO v_oldest FROM public.fleet_settings s;
   WITH sent AS (
     SELECT x.id, x.seq, x.ts AS sent_ts,
-           least(greatest(x.ts, now() - interval '1 day'), now() + interval '1 day') AS ts,
+           least(greatest(x.ts, coalesce(v_oldest, now() - interval '30 days')), now() + interval '1 day') AS ts,
            public.normalize_log_level(x.level) AS level, x.message, x.source,
            coalesce(x.extra, '{}'::jsonb) AS extra, x.job_id AS sent_job_id, left(x.node_id, 255) AS node_id,
            x.job_id IS NULL OR EXISTS (
