@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import com.casarerpa.fleet.workflow.net.InternalAddressPolicy;
 import okhttp3.OkHttpClient;
 
 /**
@@ -104,6 +105,7 @@ public final class WorkflowEngine implements AutoCloseable {
     private boolean allowRunCommand;
     private boolean allowFileAccessOutsideWorkFolder;
     private boolean ownHttp;
+    private InternalAddressPolicy httpPolicy = InternalAddressPolicy.parse(null);
 
     /**
      * Node library; default {@link NodeRegistry#standard()} (built-ins + ServiceLoader plugins).
@@ -123,6 +125,20 @@ public final class WorkflowEngine implements AutoCloseable {
     public Builder httpClient(OkHttpClient http) {
       this.http = Objects.requireNonNull(http);
       return this;
+    }
+
+    /**
+     * Which loopback, link-local and private addresses HTTP nodes may reach; default none (see
+     * {@link InternalAddressPolicy}). Applied to the default client and to {@link #httpClient}.
+     */
+    public Builder httpPolicy(InternalAddressPolicy policy) {
+      this.httpPolicy = Objects.requireNonNull(policy);
+      return this;
+    }
+
+    /** {@link #httpPolicy} from an allowlist such as {@code 127.0.0.1,10.0.0.0/8}. */
+    public Builder httpAllow(String allowlist) {
+      return httpPolicy(InternalAddressPolicy.parse(allowlist));
     }
 
     /** Folder under which per-job working folders are created. */
@@ -156,6 +172,7 @@ public final class WorkflowEngine implements AutoCloseable {
                 .writeTimeout(Duration.ZERO)
                 .build();
       }
+      http = httpPolicy.apply(http);
       return new WorkflowEngine(this);
     }
   }

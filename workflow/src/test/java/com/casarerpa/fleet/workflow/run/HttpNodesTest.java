@@ -35,7 +35,7 @@ class HttpNodesTest {
   }
 
   private RunResult run(TestWorkflow wf) throws Exception {
-    return WorkflowEngine.builder()
+    return WorkflowEngine.builder().httpAllow("127.0.0.1")
         .workRoot(work)
         .build()
         .run(wf.parse(), RunOptions.DEFAULTS.withWorkingDirectory(work), listener, null);
@@ -73,7 +73,7 @@ class HttpNodesTest {
                 false)
             .then("post", "log");
     RunResult r =
-        WorkflowEngine.builder()
+        WorkflowEngine.builder().httpAllow("127.0.0.1")
             .workRoot(work)
             .build()
             .run(
