@@ -1,6 +1,7 @@
 package com.casarerpa.fleet.workflow;
 
 import com.casarerpa.fleet.workflow.model.WorkflowDefinition;
+import com.casarerpa.fleet.workflow.net.InternalAddressPolicy;
 import com.casarerpa.fleet.workflow.nodes.NodeRegistry;
 import com.casarerpa.fleet.workflow.run.PlanBuilder;
 import com.casarerpa.fleet.workflow.run.PlanRunner;
@@ -11,7 +12,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import com.casarerpa.fleet.workflow.net.InternalAddressPolicy;
 import okhttp3.OkHttpClient;
 
 /**

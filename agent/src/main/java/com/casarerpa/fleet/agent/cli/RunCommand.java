@@ -41,7 +41,10 @@ final class RunCommand implements Callable<Integer> {
       System.err.println(e.getMessage());
       return AgentExit.CONFIG.code();
     }
-    Agent agent = new Agent(config, EngineExecutor.standard(config.dataDir().resolve("work")));
+    Agent agent =
+        new Agent(
+            config,
+            EngineExecutor.standard(config.dataDir().resolve("work"), config.workflowHttp()));
     agent.shipOwnLogs();
     AtomicInteger signals = new AtomicInteger();
     for (String name : new String[] {"TERM", "INT"}) {

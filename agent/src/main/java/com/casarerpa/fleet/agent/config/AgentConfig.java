@@ -1,6 +1,7 @@
 package com.casarerpa.fleet.agent.config;
 
 import com.casarerpa.fleet.agent.logs.LogLevel;
+import com.casarerpa.fleet.workflow.net.InternalAddressPolicy;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,7 +42,8 @@ public record AgentConfig(
     Duration logFlushInterval,
     LogLevel logLevel,
     boolean fleetMaintenance,
-    boolean wakeups) {
+    boolean wakeups,
+    InternalAddressPolicy workflowHttp) {
   public static final int OPS_DISABLED = -1;
 
   public AgentConfig {
@@ -109,7 +111,9 @@ public record AgentConfig(
         + " maintenance="
         + fleetMaintenance
         + " wakeups="
-        + wakeups;
+        + wakeups
+        + " workflow_http_allow="
+        + workflowHttp;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package com.casarerpa.fleet.agent.config;
 
 import com.casarerpa.fleet.agent.logs.LogLevel;
+import com.casarerpa.fleet.workflow.net.InternalAddressPolicy;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -89,7 +90,8 @@ public final class ConfigReader {
                 Setting.ROBOT_LOG_FLUSH_INTERVAL, Duration.ofMillis(10), Duration.ofMinutes(1)),
             logLevel(),
             bool(Setting.ROBOT_FLEET_MAINTENANCE),
-            bool(Setting.ROBOT_WAKEUPS));
+            bool(Setting.ROBOT_WAKEUPS),
+            workflowHttp());
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
@@ -150,6 +152,20 @@ public final class ConfigReader {
       return null;
     }
     return key;
+  }
+
+  private InternalAddressPolicy workflowHttp() {
+    String allow = text(Setting.WORKFLOW_HTTP_ALLOW).orElse("");
+    try {
+      return InternalAddressPolicy.parse(allow);
+    } catch (IllegalArgumentException e) {
+      problems.add(
+          describe(Setting.WORKFLOW_HTTP_ALLOW)
+              + ": "
+              + e.getMessage()
+              + "; e.g. WORKFLOW_HTTP_ALLOW=127.0.0.1,10.0.0.0/8");
+      return InternalAddressPolicy.parse("");
+    }
   }
 
   private Optional<String> text(Setting setting) {

@@ -8,8 +8,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Coalesces Realtime hints into at most one action per window. Hints arrive on public topics, so
- * anyone with the anon key can forge them: a burst of any size costs one action at once plus one
- * at the end of the window (so the last real hint of a burst is never lost), never one per hint.
+ * anyone with the anon key can forge them: a burst of any size costs one action at once plus one at
+ * the end of the window (so the last real hint of a burst is never lost), never one per hint.
  */
 public final class HintGate {
   private final ScheduledExecutorService timers;

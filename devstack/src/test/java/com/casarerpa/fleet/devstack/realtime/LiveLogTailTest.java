@@ -22,8 +22,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The live log tail {@code robot-logs:<robot_id>}: sent by the database from stored lines on the
- * private topic, readable only by the robot's tenant (as the rows of robot_logs), never by the
- * anon key, and nobody can inject lines into it.
+ * private topic, readable only by the robot's tenant (as the rows of robot_logs), never by the anon
+ * key, and nobody can inject lines into it.
  */
 class LiveLogTailTest {
   @RegisterExtension static final EphemeralStack stack = EphemeralStack.perClass();

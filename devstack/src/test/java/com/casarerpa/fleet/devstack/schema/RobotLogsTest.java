@@ -110,8 +110,7 @@ class RobotLogsTest {
   }
 
   @Test
-  void a_robot_cannot_store_lines_that_are_never_purged_a_ts_far_off_is_clamped()
-      throws Exception {
+  void a_robot_cannot_store_lines_that_are_never_purged_a_ts_far_off_is_clamped() throws Exception {
     Fleet fleet = new Fleet(db);
     TestRobot robot = fleet.robot();
     Map<String, Object> infinity = line(OffsetDateTime.now(), 1, "INFO", "forever");
@@ -130,11 +129,19 @@ class RobotLogsTest {
                     + " AND \"timestamp\" >= now() - interval '30 days' - interval '1 minute'",
                 robot.id))
         .isEqualTo(4);
-    assertThat((String) db.value("SELECT extra->>'sent_ts' FROM robot_logs WHERE id = ?::uuid", far.get("id")))
+    assertThat(
+            (String)
+                db.value(
+                    "SELECT extra->>'sent_ts' FROM robot_logs WHERE id = ?::uuid", far.get("id")))
         .startsWith("9999-01-01");
-    assertThat(db.value("SELECT extra->>'sent_ts' FROM robot_logs WHERE id = ?::uuid", infinity.get("id")))
+    assertThat(
+            db.value(
+                "SELECT extra->>'sent_ts' FROM robot_logs WHERE id = ?::uuid", infinity.get("id")))
         .isEqualTo("infinity");
-    assertThat(db.value("SELECT extra->>'sent_ts' IS NOT NULL FROM robot_logs WHERE id = ?::uuid", hourAgo.get("id")))
+    assertThat(
+            db.value(
+                "SELECT extra->>'sent_ts' IS NOT NULL FROM robot_logs WHERE id = ?::uuid",
+                hourAgo.get("id")))
         .as("a normal line is stored as sent")
         .isEqualTo(false);
     assertThat(append(robot, List.of(infinity, far, ancient, hourAgo)))
@@ -196,8 +203,7 @@ class RobotLogsTest {
         .contains("at most 32768");
     Map<String, Object> bigExtra = line(OffsetDateTime.now(), 1, "INFO", "x");
     bigExtra.put("extra", Map.of("blob", "y".repeat(16_400)));
-    assertThat(refusedWith(BAD_ARGUMENT, () -> append(robot, List.of(bigExtra))))
-        .contains("extra");
+    assertThat(refusedWith(BAD_ARGUMENT, () -> append(robot, List.of(bigExtra)))).contains("extra");
     assertThat(db.count("SELECT count(*) FROM robot_logs WHERE robot_id = ?", robot.id)).isZero();
 
     Map<String, Object> fits = line(OffsetDateTime.now(), 1, "INFO", "x".repeat(32_768));

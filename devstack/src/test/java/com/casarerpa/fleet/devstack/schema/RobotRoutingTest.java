@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Routing (environment, capabilities, max_concurrent_jobs) is the operator's: a robot reports
- * what it has and may only narrow it, never widen it.
+ * Routing (environment, capabilities, max_concurrent_jobs) is the operator's: a robot reports what
+ * it has and may only narrow it, never widen it.
  */
 class RobotRoutingTest {
   @RegisterExtension static final SchemaDatabase db = new SchemaDatabase();
@@ -32,11 +32,7 @@ class RobotRoutingTest {
   private static UUID job(Fleet fleet, String environment, List<String> capabilities)
       throws Exception {
     return fleet.enqueue(
-        fleet.workflow(),
-        "p_environment",
-        environment,
-        "p_required_capabilities",
-        capabilities);
+        fleet.workflow(), "p_environment", environment, "p_required_capabilities", capabilities);
   }
 
   @Test
@@ -84,16 +80,14 @@ class RobotRoutingTest {
 
     List<JsonNode> claimed = robot.claim(10);
     assertThat(claimed).as("one slot: the robot reported 1").hasSize(1);
-    assertThat(claimed.stream().map(TestRobot::jobId))
-        .doesNotContain(browser, gpu, elsewhere);
+    assertThat(claimed.stream().map(TestRobot::jobId)).doesNotContain(browser, gpu, elsewhere);
     db.execute(
         "UPDATE jobs SET status = 'completed' WHERE robot_uuid = ? AND status = 'claimed'",
         robot.id);
     List<JsonNode> second = robot.claim(10);
     assertThat(second).hasSize(1);
     assertThat(robot.claim(10)).isEmpty();
-    assertThat(
-            List.of(TestRobot.jobId(claimed.get(0)), TestRobot.jobId(second.get(0))))
+    assertThat(List.of(TestRobot.jobId(claimed.get(0)), TestRobot.jobId(second.get(0))))
         .contains(fits)
         .doesNotContain(browser, gpu, elsewhere);
   }

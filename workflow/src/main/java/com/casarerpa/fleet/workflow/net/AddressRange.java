@@ -14,7 +14,8 @@ public record AddressRange(byte[] network, int prefix) {
     int slash = trimmed.indexOf('/');
     String address = slash < 0 ? trimmed : trimmed.substring(0, slash);
     if (address.isEmpty()
-        || !(address.contains(":") || address.chars().allMatch(c -> c == '.' || Character.isDigit(c)))) {
+        || !(address.contains(":")
+            || address.chars().allMatch(c -> c == '.' || Character.isDigit(c)))) {
       throw new IllegalArgumentException(
           "'" + text + "' is not an IP address or CIDR block (e.g. 127.0.0.1 or 10.0.0.0/8)");
     }
@@ -54,5 +55,14 @@ public record AddressRange(byte[] network, int prefix) {
     }
     int mask = (0xff << (8 - rest)) & 0xff;
     return (candidate[full] & mask) == (network[full] & mask);
+  }
+
+  @Override
+  public String toString() {
+    try {
+      return InetAddress.getByAddress(network).getHostAddress() + "/" + prefix;
+    } catch (UnknownHostException e) {
+      return "?/" + prefix;
+    }
   }
 }

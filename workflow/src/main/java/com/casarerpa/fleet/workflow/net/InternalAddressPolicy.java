@@ -18,9 +18,9 @@ import okhttp3.Response;
  * allowlist entry covers them (as RunCommand is opt-in).
  *
  * <p>Two checks, so that DNS rebinding cannot slip past: the {@link Dns} resolves a name once and
- * keeps only allowed addresses (OkHttp connects to exactly those), and a network interceptor
- * checks the address of the socket actually connected (which also covers IP-literal URLs, for
- * which OkHttp does not ask the {@code Dns}, and every redirect hop).
+ * keeps only allowed addresses (OkHttp connects to exactly those), and a network interceptor checks
+ * the address of the socket actually connected (which also covers IP-literal URLs, for which OkHttp
+ * does not ask the {@code Dns}, and every redirect hop).
  */
 public final class InternalAddressPolicy implements Dns {
   private static final List<AddressRange> INTERNAL =
@@ -89,7 +89,8 @@ public final class InternalAddressPolicy implements Dns {
     List<InetAddress> resolved = resolver.lookup(hostname);
     List<InetAddress> kept = resolved.stream().filter(this::permits).toList();
     if (kept.isEmpty()) {
-      throw new UnknownHostException(refusal(hostname + " (" + resolved.get(0).getHostAddress() + ")"));
+      throw new UnknownHostException(
+          refusal(hostname + " (" + resolved.get(0).getHostAddress() + ")"));
     }
     return kept;
   }
@@ -100,10 +101,18 @@ public final class InternalAddressPolicy implements Dns {
       InetSocketAddress target = connection.route().socketAddress();
       InetAddress address = target.getAddress();
       if (address != null && !permits(address)) {
-        throw new IOException(refusal(chain.request().url().host() + " (" + address.getHostAddress() + ")"));
+        throw new IOException(
+            refusal(chain.request().url().host() + " (" + address.getHostAddress() + ")"));
       }
     }
     return chain.proceed(chain.request());
+  }
+
+  @Override
+  public String toString() {
+    return allowed.isEmpty()
+        ? "none"
+        : String.join(",", allowed.stream().map(AddressRange::toString).toList());
   }
 
   private static String refusal(String target) {

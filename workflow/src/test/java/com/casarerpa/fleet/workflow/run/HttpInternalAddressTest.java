@@ -92,7 +92,8 @@ class HttpInternalAddressTest {
         .hasMessageContaining("169.254.169.254")
         .hasMessageContaining("WORKFLOW_HTTP_ALLOW");
     for (String internal :
-        List.of("10.1.2.3", "172.16.0.1", "192.168.1.1", "100.64.0.1", "fd00::1", "fe80::1", "::1")) {
+        List.of(
+            "10.1.2.3", "172.16.0.1", "192.168.1.1", "100.64.0.1", "fd00::1", "fe80::1", "::1")) {
       assertThat(policy.permits(InetAddress.getByName(internal))).as(internal).isFalse();
     }
     assertThat(policy.permits(publicAddress)).isTrue();

@@ -35,7 +35,8 @@ class HttpNodesTest {
   }
 
   private RunResult run(TestWorkflow wf) throws Exception {
-    return WorkflowEngine.builder().httpAllow("127.0.0.1")
+    return WorkflowEngine.builder()
+        .httpAllow("127.0.0.1")
         .workRoot(work)
         .build()
         .run(wf.parse(), RunOptions.DEFAULTS.withWorkingDirectory(work), listener, null);
@@ -73,7 +74,8 @@ class HttpNodesTest {
                 false)
             .then("post", "log");
     RunResult r =
-        WorkflowEngine.builder().httpAllow("127.0.0.1")
+        WorkflowEngine.builder()
+            .httpAllow("127.0.0.1")
             .workRoot(work)
             .build()
             .run(
