@@ -46,6 +46,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
   private final EmbeddedPostgres postgres;
   private final String superuserPassword;
+  private volatile long postmasterPid;
   private volatile boolean closed;
 
   private EmbeddedDatabase(EmbeddedPostgres postgres, String superuserPassword) {
@@ -105,6 +106,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
     closed = true;
     try {
       postgres.close();
+      if (postmasterPid > 0) {
+        OrphanReaper.standard().unregister(postmasterPid);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("could not stop embedded PostgreSQL", e);
     }
@@ -137,6 +141,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
 
     public EmbeddedDatabase start() {
+      OrphanReaper.standard().reap();
       EmbeddedPostgres.Builder builder =
           EmbeddedPostgres.builder()
               .setPGStartupWait(START_TIMEOUT)
@@ -176,7 +181,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
       }
       EmbeddedDatabase database = new EmbeddedDatabase(postgres, password);
       try {
-        harden(postgres, password, known == null);
+        Path dataDir = harden(postgres, password, known == null);
+        database.postmasterPid = postmasterPid(dataDir);
+        OrphanReaper.standard().register(database.postmasterPid, dataDir, dataDirectory == null);
       } catch (IOException | java.sql.SQLException e) {
         database.close();
         throw new IllegalStateException(
@@ -192,8 +199,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
       return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
+    private static long postmasterPid(Path dataDir) throws IOException {
+      return Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).strip());
+    }
+
     /** Sets the superuser's password, requires passwords for every connection, reloads. */
-    private static void harden(EmbeddedPostgres postgres, String password, boolean fresh)
+    private static Path harden(EmbeddedPostgres postgres, String password, boolean fresh)
         throws IOException, java.sql.SQLException {
       try (java.sql.Connection c = postgres.getPostgresDatabase().getConnection();
           java.sql.Statement s = c.createStatement()) {
@@ -219,6 +230,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
           Files.writeString(hba, HBA);
           s.execute("SELECT pg_reload_conf()");
         }
+        return Path.of(dataDir);
       }
     }
 
