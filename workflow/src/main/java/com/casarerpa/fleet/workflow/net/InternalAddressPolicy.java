@@ -109,6 +109,18 @@ public final class InternalAddressPolicy implements Dns {
   }
 
   @Override
+  public boolean equals(Object o) {
+    return o instanceof InternalAddressPolicy other
+        && other.resolver == resolver
+        && other.toString().equals(toString());
+  }
+
+  @Override
+  public int hashCode() {
+    return toString().hashCode();
+  }
+
+  @Override
   public String toString() {
     return allowed.isEmpty()
         ? "none"
