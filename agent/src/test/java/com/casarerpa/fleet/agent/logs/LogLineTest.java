@@ -2,6 +2,7 @@ package com.casarerpa.fleet.agent.logs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.casarerpa.fleet.workflow.LogLevel;
 import java.time.Instant;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;

@@ -44,7 +44,7 @@ class EmbeddedDatabaseTest {
             "jdbc:postgresql://127.0.0.1:" + db.port() + "/postgres",
             EmbeddedDatabase.SUPERUSER,
             password)) {
-      return "connected";
+      return c.isValid(5) ? "connected" : "invalid";
     } catch (java.sql.SQLException e) {
       return e.getSQLState();
     }

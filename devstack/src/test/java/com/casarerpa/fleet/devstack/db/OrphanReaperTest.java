@@ -58,6 +58,7 @@ class OrphanReaperTest {
     assertThat(Files.isDirectory(orphan.dataDirectory())).isTrue();
 
     try (EmbeddedDatabase next = EmbeddedDatabase.startEphemeral()) {
+      assertThat(next.port()).isPositive();
       await().atMost(Duration.ofSeconds(15)).until(() -> !postmaster.isAlive());
       assertThat(Files.exists(orphan.dataDirectory())).as("ephemeral folder removed").isFalse();
       assertThat(OrphanReaper.standard().records())
