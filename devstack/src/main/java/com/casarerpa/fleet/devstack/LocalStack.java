@@ -103,7 +103,7 @@ public final class LocalStack implements AutoCloseable {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(database.jdbcUrl(user));
     config.setUsername(user);
-    config.setPassword("postgres");
+    config.setPassword(database.password(user));
     config.setMaximumPoolSize(size);
     config.setPoolName("devstack-" + user);
     return new HikariDataSource(config);

@@ -136,7 +136,7 @@ final class SchemaDatabase implements BeforeAllCallback, AfterAllCallback {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(server.jdbcUrl(user));
     config.setUsername(user);
-    config.setPassword("postgres");
+    config.setPassword(server.password(user));
     config.setMaximumPoolSize(20);
     config.setMinimumIdle(0);
     config.setPoolName("schema-test-" + user);

@@ -256,4 +256,33 @@ class RestRobustnessTest {
     assertThat(ok.statusCode()).isEqualTo(200);
     assertThat(ok.body()).isEqualTo("[{\"id\":2}]");
   }
+
+  @Test
+  void a_nul_byte_in_a_select_alias_is_a_400_and_the_pool_stays_healthy() throws Exception {
+    for (int i = 0; i < 20; i++) {
+      assertError(get("/rest/v1/robust?select=" + q("na\u0000me:name")), 400, "PGRST100");
+    }
+    HttpResponse<String> after = get("/rest/v1/robust?select=id&order=id");
+    assertThat(after.statusCode()).as(after.body()).isEqualTo(200);
+    assertThat(JSON.readTree(after.body())).hasSize(2);
+  }
+
+  @Test
+  void cors_is_granted_to_loopback_origins_only() throws Exception {
+    HttpResponse<String> evil =
+        send("GET", "/rest/v1/robust?select=id", null, Map.of("Origin", "https://evil.example"));
+    assertThat(evil.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+    HttpResponse<String> local =
+        send("GET", "/rest/v1/robust?select=id", null, Map.of("Origin", "http://localhost:3000"));
+    assertThat(local.headers().firstValue("Access-Control-Allow-Origin"))
+        .contains("http://localhost:3000");
+    HttpResponse<String> preflight =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(stack.url() + "/rest/v1/robust"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", "https://evil.example")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+  }
 }
