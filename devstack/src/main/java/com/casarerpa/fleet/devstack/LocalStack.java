@@ -3,7 +3,7 @@ package com.casarerpa.fleet.devstack;
 import com.casarerpa.fleet.devstack.auth.DemoKeys;
 import com.casarerpa.fleet.devstack.auth.JwtCodec;
 import com.casarerpa.fleet.devstack.db.EmbeddedDatabase;
-import com.casarerpa.fleet.devstack.db.MigrationRunner;
+import com.casarerpa.fleet.migrate.MigrationRunner;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
