@@ -1,6 +1,7 @@
 package com.casarerpa.fleet.operator.fleet;
 
 import com.casarerpa.fleet.operator.CliException;
+import com.casarerpa.fleet.operator.FleetApi;
 import com.casarerpa.fleet.operator.FleetMain;
 import com.casarerpa.fleet.operator.FleetOps;
 import com.casarerpa.fleet.operator.Output;
@@ -45,6 +46,47 @@ public final class RobotsCommand {
             new Output.Column("HEARTBEAT", r -> Output.ago(r.path("last_heartbeat"), now)),
             Output.Column.of("HOST", "hostname"),
             Output.Column.of("ID", "robot_id")));
+    return 0;
+  }
+
+  @Command(
+      name = "create",
+      mixinStandardHelpOptions = true,
+      description = "A new robot and its first key (printed this once).")
+  int create(
+      @Parameters(paramLabel = "NAME") String name,
+      @Option(names = "--env", defaultValue = "default", description = "environment")
+          String environment,
+      @Option(names = "--capability", paramLabel = "CAP", description = "repeatable")
+          List<String> capabilities,
+      @Option(names = "--max-jobs", defaultValue = "1", description = "max concurrent jobs")
+          int maxJobs) {
+    FleetMain root = FleetMain.of(spec);
+    FleetOps ops = new FleetOps(root.api());
+    if (!root.api().get("robots?select=robot_id&name=eq." + FleetApi.encode(name)).isEmpty()) {
+      throw CliException.failure(
+          "a robot named "
+              + name
+              + " exists: `casare-fleet keys create --robot "
+              + name
+              + "` adds a key");
+    }
+    var caps = FleetApi.JSON.createArrayNode();
+    if (capabilities != null) {
+      capabilities.forEach(caps::add);
+    }
+    FleetOps.NewRobot robot = ops.robotWithKey(name, environment, caps, maxJobs);
+    root.env().out().println(robot.key());
+    root.env().out().flush();
+    root.env()
+        .err()
+        .println(
+            "Created robot "
+                + name
+                + " ("
+                + robot.id()
+                + "). Its key is shown this once: ROBOT_API_KEY in the robot's agent.env.");
+    root.env().err().flush();
     return 0;
   }
 

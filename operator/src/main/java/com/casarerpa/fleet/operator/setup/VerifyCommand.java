@@ -284,7 +284,7 @@ public final class VerifyCommand implements Callable<Integer> {
                 "RPC round trip",
                 () -> {
                   HttpResponse<String> r =
-                      robotCall(api.url(), anon.get(), "robot_heartbeat", "crpa_" + "x".repeat(43));
+                      robotCall(api.url(), anon.get(), "robot_offline", "crpa_" + "x".repeat(43));
                   JsonNode body = FleetApi.JSON.readTree(r.body());
                   boolean refused =
                       r.statusCode() == 401 && "PT401".equals(body.path("code").asText());
@@ -294,7 +294,7 @@ public final class VerifyCommand implements Callable<Integer> {
                           "a robot RPC with an unknown key is refused (401 PT401)")
                       : fail(
                           "RPC round trip",
-                          "robot_heartbeat answered " + r.statusCode() + " " + r.body(),
+                          "robot_offline answered " + r.statusCode() + " " + r.body(),
                           migrate + "; check that anon may EXECUTE the robot RPCs (`setup rls`)");
                 },
                 noAnon));
