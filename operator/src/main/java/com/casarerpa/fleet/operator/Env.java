@@ -27,7 +27,24 @@ public record Env(
         new PrintWriter(System.out, true, StandardCharsets.UTF_8),
         new PrintWriter(System.err, true, StandardCharsets.UTF_8),
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)),
-        System.console());
+        interactiveConsole());
+  }
+
+  /**
+   * The console when stdin and stdout are a terminal. JDK 22+ returns a console even for pipes;
+   * {@code Console.isTerminal()} (22+) tells them apart; on 21 a non-null console is a terminal.
+   */
+  public static Console interactiveConsole() {
+    Console console = System.console();
+    if (console == null) {
+      return null;
+    }
+    try {
+      Object terminal = Console.class.getMethod("isTerminal").invoke(console);
+      return Boolean.TRUE.equals(terminal) ? console : null;
+    } catch (ReflectiveOperationException e) {
+      return console;
+    }
   }
 
   public Path resolve(Path path) {

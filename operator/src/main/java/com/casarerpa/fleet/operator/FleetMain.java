@@ -35,9 +35,10 @@ import picocli.CommandLine.ScopeType;
     footer = {
       "  0 ok, 1 failure, 2 usage or configuration, 3 authentication refused",
       "",
-      "Settings come from the environment, then the .env file (--env-file): SUPABASE_URL,",
-      "SUPABASE_SERVICE_KEY, SUPABASE_ANON_KEY, SUPABASE_PROJECT_REF, SUPABASE_DB_PASSWORD,",
-      "DATABASE_URL. `casare-fleet setup init` writes it."
+      "Settings: the environment, then the .env file (--env-file):",
+      "  SUPABASE_URL, SUPABASE_SERVICE_KEY, SUPABASE_ANON_KEY,",
+      "  SUPABASE_PROJECT_REF, SUPABASE_DB_PASSWORD, DATABASE_URL",
+      "`casare-fleet setup init` (or `setup quickstart`) writes it."
     })
 public final class FleetMain implements Runnable {
   private final Env env;

@@ -29,7 +29,7 @@ final class FleetFeed implements AutoCloseable {
     FleetFeed feed = new FleetFeed(socket);
     try {
       ObjectNode presence = FleetApi.JSON.createObjectNode();
-      presence.putObject("presence").put("key", "");
+      presence.putObject("presence").put("enabled", true).put("key", "");
       presence.putObject("broadcast").put("self", false);
       socket.join(
           "robot-fleet",

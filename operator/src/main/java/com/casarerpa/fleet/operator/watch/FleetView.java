@@ -77,7 +77,7 @@ final class FleetView {
     StringBuilder queue = new StringBuilder("QUEUE ");
     for (var e : s.queue().entrySet()) {
       if (e.getKey().equals("completed")) {
-        queue.append(" │");
+        queue.append("  |");
       }
       queue.append("  ").append(e.getKey()).append(' ').append(e.getValue());
     }

@@ -211,7 +211,7 @@ public final class FleetWatch {
 
   /** A system terminal, or null when stdout is not one (then the view degrades to plain lines). */
   public static Terminal systemTerminal() {
-    if (System.console() == null) {
+    if (com.casarerpa.fleet.operator.Env.interactiveConsole() == null) {
       return null;
     }
     try {
