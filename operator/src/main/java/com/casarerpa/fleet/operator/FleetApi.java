@@ -155,6 +155,9 @@ public final class FleetApi {
               + message
               + " — check SUPABASE_SERVICE_KEY (the project's service_role key)");
     }
+    if (message.startsWith("PGRST205") || message.startsWith("PGRST202")) {
+      message += " — is the fleet schema applied? run `casare-fleet setup migrate`";
+    }
     return CliException.failure("HTTP " + status + " from " + path + ": " + message);
   }
 }
