@@ -260,6 +260,9 @@ class FleetOpsTest {
     Cli.Result result = follow.get(60, TimeUnit.SECONDS);
     assertThat(result.code()).as(result.toString()).isZero();
     assertThat(result.out()).contains("worker-1");
+    assertThat(result.err())
+        .as("woken by Realtime, not only polling")
+        .doesNotContain("Realtime unavailable");
   }
 
   @Test
