@@ -4,11 +4,13 @@ import com.casarerpa.fleet.agent.config.AgentConfig;
 import com.casarerpa.fleet.agent.config.ConfigException;
 import com.casarerpa.fleet.agent.fleet.Registration;
 import com.casarerpa.fleet.agent.internal.Backoff;
+import com.casarerpa.fleet.agent.internal.DataDirLock;
 import com.casarerpa.fleet.agent.internal.ExecutorStop;
+import com.casarerpa.fleet.agent.internal.GuardedScheduler;
 import com.casarerpa.fleet.agent.internal.NamedThreads;
+import com.casarerpa.fleet.agent.internal.Worker;
 import com.casarerpa.fleet.agent.jobs.WorkflowExecutor;
 import com.casarerpa.fleet.agent.logs.AgentLogAppender;
-import com.casarerpa.fleet.agent.logs.LogLevel;
 import com.casarerpa.fleet.agent.logs.LogPipeline;
 import com.casarerpa.fleet.agent.logs.LogSpool;
 import com.casarerpa.fleet.agent.ops.Health;
@@ -19,19 +21,19 @@ import com.casarerpa.fleet.agent.supabase.RealtimeClient;
 import com.casarerpa.fleet.agent.supabase.RetryPolicy;
 import com.casarerpa.fleet.agent.supabase.RobotKeyRejected;
 import com.casarerpa.fleet.agent.supabase.SupabaseRest;
+import com.casarerpa.fleet.workflow.LogLevel;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import okhttp3.OkHttpClient;
@@ -58,6 +60,8 @@ import org.slf4j.LoggerFactory;
 public final class Agent {
   private static final Logger log = LoggerFactory.getLogger(Agent.class);
   static final int MEMORY_LOG_LINES = 10_000;
+  private static final Duration LOCAL_STOP = Duration.ofMillis(300);
+  private static final Duration LOG_FLUSH_FLOOR = Duration.ofSeconds(1);
 
   private final AgentConfig config;
   private final WorkflowExecutor executor;
@@ -66,10 +70,10 @@ public final class Agent {
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final SupabaseRest rest;
   private final OkHttpClient http;
-  private final ScheduledExecutorService timers =
-      Executors.newSingleThreadScheduledExecutor(new NamedThreads("agent-timers", true));
-  private final ScheduledExecutorService fleet =
-      Executors.newSingleThreadScheduledExecutor(new NamedThreads("agent-fleet", true));
+  private final GuardedScheduler timers = new GuardedScheduler("agent-timers");
+  private final GuardedScheduler fleet = new GuardedScheduler("agent-fleet");
+  private final GuardedScheduler heartbeats = new GuardedScheduler("agent-heartbeat");
+  private final DataDirLock folderLock;
   private final LogSpool spool;
   private final LogPipeline logs;
   private final AtomicReference<AgentExit> exit = new AtomicReference<>();
@@ -88,25 +92,63 @@ public final class Agent {
     this.http = SupabaseRest.httpClient(config.httpTimeout());
     this.rest =
         new SupabaseRest(http, config.supabaseUrl(), config.anonKey(), config.robotApiKey());
+    this.folderLock = lockDataDir(config);
     Duration retention = Duration.ofDays(config.logRetentionDays());
-    this.spool =
-        new LogSpool(
-            config.spoolDir(), config.spoolMaxBytes(), retention, clock, this::countDropped);
+    this.spool = new LogSpool(config.spoolDir(), config.spoolMaxBytes(), retention, clock);
     try {
       spool.open();
     } catch (IOException e) {
+      closeQuietly(folderLock);
       throw new ConfigException(
-          List.of(
-              "ROBOT_DATA_DIR="
-                  + config.dataDir()
-                  + ": the log spool folder cannot be used ("
-                  + e.getMessage()
-                  + "); point ROBOT_DATA_DIR at a writable folder"));
+          "ROBOT_DATA_DIR="
+              + config.dataDir()
+              + ": the log spool folder cannot be used ("
+              + why(e)
+              + "); point ROBOT_DATA_DIR at a writable folder");
     }
     LogPipeline.Settings settings =
         new LogPipeline.Settings(
             config.logBatchSize(), config.logFlushInterval(), MEMORY_LOG_LINES, config.logLevel());
     this.logs = new LogPipeline(rest, spool, clock, settings, metrics, this::fatal);
+  }
+
+  private static DataDirLock lockDataDir(AgentConfig config) {
+    try {
+      return DataDirLock.acquire(config.dataDir());
+    } catch (DataDirLock.Held e) {
+      throw new ConfigException(
+          "ROBOT_DATA_DIR="
+              + config.dataDir()
+              + ": another agent is using this data folder ("
+              + e.holder()
+              + "); stop it, or give this agent its own ROBOT_DATA_DIR");
+    } catch (IOException e) {
+      throw new ConfigException(
+          "ROBOT_DATA_DIR="
+              + config.dataDir()
+              + ": the data folder cannot be created or written ("
+              + why(e)
+              + "); point ROBOT_DATA_DIR at a writable folder");
+    }
+  }
+
+  /** An I/O failure in words: what happened to which file, without exception class names. */
+  static String why(IOException e) {
+    if (e instanceof java.nio.file.AccessDeniedException denied) {
+      return "permission denied: " + denied.getFile();
+    }
+    if (e instanceof java.nio.file.FileSystemException fs) {
+      return (fs.getReason() == null ? "cannot use" : fs.getReason()) + ": " + fs.getFile();
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
+  private static void closeQuietly(DataDirLock lock) {
+    try {
+      lock.close();
+    } catch (IOException e) {
+      log.warn("releasing the data folder lock failed: {}", e.toString());
+    }
   }
 
   public Agent(AgentConfig config, WorkflowExecutor executor) {
@@ -132,6 +174,16 @@ public final class Agent {
       starting = null;
     }
     checkTenant(robot);
+    try {
+      logs.bindRobot(robot.robotId());
+    } catch (IOException e) {
+      throw new ConfigException(
+          "ROBOT_DATA_DIR="
+              + config.dataDir()
+              + ": the log journal cannot record its robot ("
+              + why(e)
+              + "); point ROBOT_DATA_DIR at a writable folder");
+    }
     releaseHeldJobs(robot);
     log.info(
         "registered as robot {} ({}) in environment {}; lease {} s, heartbeat {} s",
@@ -153,8 +205,20 @@ public final class Agent {
         return;
       }
       running =
-          Running.wire(
-              config, robot, rest, executor, realtime, logs, timers, fleet, clock, metrics, this);
+          new Running(
+              config,
+              robot,
+              new Running.Shared(
+                  rest,
+                  executor,
+                  realtime,
+                  logs,
+                  timers,
+                  fleet,
+                  heartbeats,
+                  clock,
+                  metrics,
+                  this::fatal));
       running.start();
     }
     logs.append(LogLevel.INFO, "robot online: " + robot.name(), null, null, "agent");
@@ -223,10 +287,15 @@ public final class Agent {
   public AgentExit close(Duration deadline) {
     stopRequests.compareAndSet(0, 1);
     stop(false);
+    boolean done = false;
     try {
-      stopped.await(deadline.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      done = stopped.await(deadline.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    if (!done) {
+      log.warn("the agent did not stop within {}; its stop goes on in the background", deadline);
+      return AgentExit.FAILED;
     }
     return exit.get() == null ? AgentExit.OK : exit.get();
   }
@@ -282,27 +351,47 @@ public final class Agent {
     stopper.start();
   }
 
+  /**
+   * The stop sequence; everything that waits on the network or on jobs ends by the start plus
+   * ROBOT_SHUTDOWN_BUDGET (local clean-up after it is bounded by a few hundred milliseconds).
+   */
   private void shutdown(boolean atOnce) {
+    Instant end = clock.instant().plus(config.shutdownBudget());
     boolean keyRejected = exit.get() == AgentExit.KEY_REJECTED;
     Running current = running;
     if (current != null) {
-      current.shutdown(atOnce, keyRejected, config.shutdownBudget());
+      current.shutdown(atOnce, keyRejected, end);
     }
     AgentLogAppender appender = ownLogs;
     if (appender != null) {
       appender.detach();
     }
     logs.append(LogLevel.INFO, "agent stopped", null, null, "agent");
-    logs.stop(Duration.ofSeconds(5));
+    logs.stop(max(left(end, Duration.ofSeconds(5)), LOG_FLUSH_FLOOR));
     OpsServer server = ops;
     if (server != null) {
-      server.stop(Duration.ofSeconds(1));
+      server.stop(LOCAL_STOP);
     }
-    ExecutorStop.stop(fleet, Duration.ofSeconds(2), "fleet scheduler");
-    ExecutorStop.stop(timers, Duration.ofSeconds(1), "timers");
+    ExecutorStop.stop(heartbeats, LOCAL_STOP, "heartbeat scheduler");
+    ExecutorStop.stop(fleet, LOCAL_STOP, "fleet scheduler");
+    ExecutorStop.stop(timers, LOCAL_STOP, "timers");
     http.dispatcher().executorService().shutdown();
     http.connectionPool().evictAll();
+    closeQuietly(folderLock);
     log.info("agent stopped ({})", exit.get() == null ? AgentExit.OK : exit.get());
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
+  }
+
+  /** What is left until {@code end}, at most {@code cap}. */
+  private Duration left(Instant end, Duration cap) {
+    Duration left = Duration.between(clock.instant(), end);
+    if (left.isNegative()) {
+      return Duration.ZERO;
+    }
+    return left.compareTo(cap) < 0 ? left : cap;
   }
 
   private void startOps() {
@@ -312,13 +401,12 @@ public final class Agent {
     try {
       ops = OpsServer.start(config.opsPort(), this::health, metrics);
     } catch (IOException e) {
-      throw new UncheckedIOException(
+      throw new ConfigException(
           "ROBOT_OPS_PORT="
               + config.opsPort()
               + ": cannot listen on 127.0.0.1 ("
               + e.getMessage()
-              + "); pick a free port or set ROBOT_OPS_PORT=off",
-          e);
+              + "); pick a free port or set ROBOT_OPS_PORT=off");
     }
   }
 
@@ -327,7 +415,11 @@ public final class Agent {
     if (current == null) {
       return Health.starting();
     }
-    return current.health(config.offlineThreshold());
+    List<Worker> workers = new ArrayList<>(logs.workers());
+    workers.add(heartbeats);
+    workers.add(fleet);
+    workers.add(timers);
+    return current.health(config.offlineThreshold(), workers);
   }
 
   /** Jobs a previous run of this robot still holds cannot be resumed: hand them back now. */
@@ -357,12 +449,6 @@ public final class Agent {
                   + "; use a key of a robot in tenant "
                   + config.tenantId()
                   + " or correct TENANT_ID"));
-    }
-  }
-
-  private void countDropped(long lines) {
-    if (logs != null) {
-      logs.countDropped(lines);
     }
   }
 }

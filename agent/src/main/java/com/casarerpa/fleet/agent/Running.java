@@ -5,13 +5,17 @@ import com.casarerpa.fleet.agent.fleet.FleetPresence;
 import com.casarerpa.fleet.agent.fleet.Heartbeat;
 import com.casarerpa.fleet.agent.fleet.HostMetrics;
 import com.casarerpa.fleet.agent.fleet.Registration;
+import com.casarerpa.fleet.agent.internal.Sleeper;
+import com.casarerpa.fleet.agent.internal.Worker;
 import com.casarerpa.fleet.agent.jobs.ActiveJobs;
 import com.casarerpa.fleet.agent.jobs.CancelReason;
 import com.casarerpa.fleet.agent.jobs.ClaimLoop;
 import com.casarerpa.fleet.agent.jobs.JobEvents;
+import com.casarerpa.fleet.agent.jobs.JobOutcome;
 import com.casarerpa.fleet.agent.jobs.JobRunner;
 import com.casarerpa.fleet.agent.jobs.ProgressReporter;
 import com.casarerpa.fleet.agent.jobs.RunningJob;
+import com.casarerpa.fleet.agent.jobs.Wakeup;
 import com.casarerpa.fleet.agent.jobs.WorkflowExecutor;
 import com.casarerpa.fleet.agent.logs.LiveLogs;
 import com.casarerpa.fleet.agent.logs.LogPipeline;
@@ -20,6 +24,7 @@ import com.casarerpa.fleet.agent.supabase.ChannelOptions;
 import com.casarerpa.fleet.agent.supabase.RealtimeChannel;
 import com.casarerpa.fleet.agent.supabase.RealtimeClient;
 import com.casarerpa.fleet.agent.supabase.RetryPolicy;
+import com.casarerpa.fleet.agent.supabase.RobotKeyRejected;
 import com.casarerpa.fleet.agent.supabase.SupabaseException;
 import com.casarerpa.fleet.agent.supabase.SupabaseRest;
 import io.micrometer.core.instrument.Gauge;
@@ -28,14 +33,46 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The parts of an agent that exist once it is registered, wired together; and its shutdown. */
+/**
+ * The parts of an agent that exist once it is registered, constructed in dependency order (each
+ * part gets the collaborators it uses, nothing is looked up later); and its shutdown.
+ */
 final class Running {
   private static final Logger log = LoggerFactory.getLogger(Running.class);
+
+  /** What the shutdown keeps for releasing jobs and going offline after the drain: bounds. */
+  static final Duration MIN_STOP_RESERVE = Duration.ofSeconds(1);
+
+  static final Duration MAX_STOP_RESERVE = Duration.ofSeconds(10);
+
+  /**
+   * The least each closing step gets even when the budget is spent, so that a budget shorter than
+   * the work itself costs a few seconds more rather than a job left unreleased: releasing jobs
+   * (their final writes), then the offline write.
+   */
+  static final Duration RELEASE_FLOOR = Duration.ofSeconds(3);
+
+  static final Duration OFFLINE_FLOOR = Duration.ofSeconds(1);
+
+  /** The agent-wide parts a running robot uses (they outlive it). */
+  record Shared(
+      SupabaseRest rest,
+      WorkflowExecutor executor,
+      RealtimeClient realtime,
+      LogPipeline logs,
+      ScheduledExecutorService timers,
+      ScheduledExecutorService fleet,
+      ScheduledExecutorService heartbeats,
+      InstantSource clock,
+      MeterRegistry metrics,
+      Consumer<RobotKeyRejected> onFatal) {}
 
   private final Registration robot;
   private final SupabaseRest rest;
@@ -49,90 +86,68 @@ final class Running {
   private final InstantSource clock;
   private final Duration cancelGrace;
 
-  private Running(Builder b) {
-    this.robot = b.robot;
-    this.rest = b.rest;
-    this.active = b.active;
-    this.runner = b.runner;
-    this.claims = b.claims;
-    this.heartbeat = b.heartbeat;
-    this.progress = b.progress;
-    this.presence = b.presence;
-    this.realtime = b.realtime;
-    this.clock = b.clock;
-    this.cancelGrace = b.cancelGrace;
-  }
-
-  static Running wire(
-      AgentConfig config,
-      Registration robot,
-      SupabaseRest rest,
-      WorkflowExecutor executor,
-      RealtimeClient realtime,
-      LogPipeline logs,
-      ScheduledExecutorService timers,
-      ScheduledExecutorService fleet,
-      InstantSource clock,
-      MeterRegistry metrics,
-      Agent agent) {
-    Builder b = new Builder();
-    b.robot = robot;
-    b.rest = rest;
-    b.realtime = realtime;
-    b.clock = clock;
-    b.cancelGrace = config.cancelGrace();
+  Running(AgentConfig config, Registration robot, Shared parts) {
+    this.robot = robot;
+    this.rest = parts.rest();
+    this.realtime = parts.realtime();
+    this.clock = parts.clock();
+    this.cancelGrace = config.cancelGrace();
+    MeterRegistry metrics = parts.metrics();
     int capacity = Math.max(1, Math.min(config.maxConcurrentJobs(), robot.maxConcurrentJobs()));
-    b.active = new ActiveJobs(capacity);
-    Gauge.builder("agent.jobs.running", b.active, ActiveJobs::size).register(metrics);
-    b.heartbeat =
+    this.active = new ActiveJobs(capacity);
+    Gauge.builder("agent.jobs.running", active, ActiveJobs::size).register(metrics);
+    this.heartbeat =
         new Heartbeat(
             rest,
-            b.active,
+            active,
             new HostMetrics(config.dataDir().toFile()),
-            fleet,
+            parts.heartbeats(),
+            parts.fleet(),
             robot.settings().effectiveHeartbeat(config.heartbeatInterval()),
             robot.settings(),
             config.fleetMaintenance(),
             clock,
             metrics,
-            agent::fatal);
+            parts.onFatal());
     RealtimeChannel fleetChannel =
         realtime.channel("robot-fleet", ChannelOptions.presence(robot.robotId().toString(), false));
-    b.presence =
-        new FleetPresence(fleetChannel, robot, b.active, AgentVersion.get(), timers, clock);
-    JobEvents events = new Events(metrics, b);
-    b.runner =
+    this.presence =
+        new FleetPresence(fleetChannel, robot, active, AgentVersion.get(), parts.timers(), clock);
+    Wakeup claimWakeup = new Wakeup();
+    this.runner =
         new JobRunner(
             rest,
-            executor,
-            b.active,
-            logs,
-            timers,
-            clock,
+            parts.executor(),
+            active,
+            parts.logs(),
+            parts.timers(),
             new JobRunner.Timing(config.jobTimeout(), config.cancelGrace()),
-            events,
-            agent::fatal);
-    b.claims =
+            new Events(metrics, heartbeat, claimWakeup),
+            parts.onFatal());
+    this.claims =
         new ClaimLoop(
             rest,
-            b.runner,
-            b.active,
+            runner,
+            active,
             robot.settings().effectivePoll(config.jobPollInterval()),
-            agent::fatal);
-    b.progress = new ProgressReporter(rest, b.active, fleet, b.presence::changed, agent::fatal);
+            claimWakeup,
+            clock,
+            Sleeper.SYSTEM,
+            parts.onFatal());
+    this.progress =
+        new ProgressReporter(rest, active, parts.fleet(), presence::changed, parts.onFatal());
     if (config.wakeups()) {
       RealtimeChannel queue = realtime.channel("job-queue", ChannelOptions.BROADCAST);
-      queue.onBroadcast("job_queued", payload -> b.claims.wake());
-      queue.onJoined(b.claims::wake);
+      queue.onBroadcast("job_queued", payload -> claimWakeup.signal());
+      queue.onJoined(claimWakeup::signal);
     }
     RealtimeChannel own = realtime.channel("robot:" + robot.robotId(), ChannelOptions.BROADCAST);
-    own.onBroadcast("cancel_job", payload -> b.heartbeat.beatNow());
-    own.onJoined(b.heartbeat::beatNow);
+    own.onBroadcast("cancel_job", payload -> heartbeat.beatNow());
+    own.onJoined(heartbeat::beatNow);
     RealtimeChannel tail =
         realtime.channel("robot-logs:" + robot.robotId(), ChannelOptions.presence(null, true));
-    logs.attachLive(new LiveLogs(tail));
-    b.active.onChange(b.presence::changed);
-    return new Running(b);
+    parts.logs().attachLive(new LiveLogs(tail));
+    active.onChange(presence::changed);
   }
 
   void start() {
@@ -147,17 +162,32 @@ final class Running {
     return robot;
   }
 
+  /** The workers this part runs, for {@code /healthz}. */
+  List<Worker> workers() {
+    return List.of(claims.worker(), realtime.worker());
+  }
+
   void stopJobsNow() {
     runner.stopAtOnce();
     active.cancelAll(CancelReason.SHUTDOWN);
   }
 
   /**
-   * Stop claiming, drain within {@code budget}, release the rest, leave presence, go offline. With
-   * a rejected key nothing more is written: the jobs' leases expire and they run elsewhere.
+   * Stop claiming, drain, release the rest, leave presence, go offline, all by {@code end} (the
+   * start of the stop plus ROBOT_SHUTDOWN_BUDGET): running jobs get the budget minus a reserve (a
+   * quarter of it, between {@link #MIN_STOP_RESERVE} and {@link #MAX_STOP_RESERVE}, never more than
+   * half the budget) for releasing them and going offline, and every later step is cut to what is
+   * left (with small floors, {@link #RELEASE_FLOOR} and {@link #OFFLINE_FLOOR}, for budgets shorter
+   * than that work). The heartbeat stops before {@code robot_offline} (so offline is the last
+   * status written); leaving the Realtime channels comes last, as the server drops presence with
+   * the socket anyway. With a rejected key nothing more is written: the jobs' leases expire and
+   * they run elsewhere.
    */
-  void shutdown(boolean atOnce, boolean keyRejected, Duration budget) {
+  void shutdown(boolean atOnce, boolean keyRejected, Instant end) {
     claims.stopClaiming();
+    Duration budget = remaining(end);
+    Duration reserve =
+        min(min(max(budget.dividedBy(4), MIN_STOP_RESERVE), MAX_STOP_RESERVE), budget.dividedBy(2));
     if (keyRejected) {
       active.cancelAll(CancelReason.LEASE_LOST);
     } else if (atOnce) {
@@ -165,53 +195,65 @@ final class Running {
     } else if (!active.isEmpty()) {
       log.info("stopping: waiting up to {} s for {} job(s)", budget.toSeconds(), active.size());
       presence.overrideStatus("stopping");
-      drain(budget);
+      drain(end.minus(reserve));
     }
     if (!active.isEmpty()) {
       log.warn("shutdown budget used up: releasing {} job(s) to the queue", active.size());
+      runner.limitShutdownGrace(remaining(end).dividedBy(2));
       active.cancelAll(CancelReason.SHUTDOWN);
     }
-    awaitJobs();
+    awaitJobs(max(min(cancelGrace.plusSeconds(10), remaining(end)), RELEASE_FLOOR));
     progress.stop();
-    heartbeat.stop(Duration.ofSeconds(5));
-    realtime.stop(Duration.ofSeconds(2));
+    heartbeat.stop(max(min(Duration.ofSeconds(5), remaining(end)), Duration.ofMillis(500)));
     if (!keyRejected) {
       try {
-        rest.rpc("robot_offline", Map.of(), RetryPolicy.QUICK);
+        rest.rpc("robot_offline", Map.of(), RetryPolicy.QUICK, max(remaining(end), OFFLINE_FLOOR));
       } catch (SupabaseException e) {
         log.warn(
             "could not mark the robot offline ({}); the fleet will after its threshold",
             e.getMessage());
       }
     }
+    realtime.stop(max(min(Duration.ofSeconds(2), remaining(end)), Duration.ofMillis(100)));
   }
 
-  private void drain(Duration budget) {
-    Instant end = clock.instant().plus(budget);
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
+  }
+
+  private Duration remaining(Instant end) {
+    Duration left = Duration.between(clock.instant(), end);
+    return left.isNegative() ? Duration.ZERO : left;
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  private void drain(Instant until) {
     try {
-      while (!active.isEmpty() && clock.instant().isBefore(end)) {
-        Thread.sleep(50);
+      while (!active.isEmpty() && clock.instant().isBefore(until)) {
+        active.awaitChange(Duration.ofMillis(50));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
   }
 
-  private void awaitJobs() {
+  private void awaitJobs(Duration wait) {
     try {
-      Duration wait = cancelGrace.plusSeconds(10);
       if (!claims.awaitJobs(wait)) {
         log.warn(
-            "{} job thread(s) still busy after {} s; leaving them",
+            "{} job thread(s) still busy after {} ms; leaving them",
             active.size(),
-            wait.toSeconds());
+            wait.toMillis());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
   }
 
-  Health health(Duration offlineThreshold) {
+  Health health(Duration offlineThreshold, List<Worker> agentWorkers) {
     Duration allowed = heartbeat.interval().multipliedBy(2);
     if (offlineThreshold.compareTo(allowed) < 0) {
       allowed = offlineThreshold;
@@ -223,45 +265,44 @@ final class Running {
     details.put(
         "last_heartbeat_age_ms",
         Duration.between(heartbeat.lastSuccess(), clock.instant()).toMillis());
-    var reason = heartbeat.unhealthyReason(allowed);
-    return new Health(reason.isEmpty(), reason.orElse(null), details);
-  }
-
-  private static final class Builder {
-    Registration robot;
-    SupabaseRest rest;
-    ActiveJobs active;
-    JobRunner runner;
-    ClaimLoop claims;
-    Heartbeat heartbeat;
-    ProgressReporter progress;
-    FleetPresence presence;
-    RealtimeClient realtime;
-    InstantSource clock;
-    Duration cancelGrace;
+    Map<String, Object> workers = new LinkedHashMap<>();
+    String dead = null;
+    for (List<Worker> group : List.of(agentWorkers, workers())) {
+      for (Worker worker : group) {
+        workers.put(worker.name(), worker.report());
+        if (dead == null && !worker.alive()) {
+          dead = "worker " + worker.name() + " is not running";
+        }
+      }
+    }
+    details.put("workers", workers);
+    String reason = dead != null ? dead : heartbeat.unhealthyReason(allowed).orElse(null);
+    return new Health(reason == null, reason, details);
   }
 
   /** Job edges: metrics, a fresh heartbeat on status changes, a claim when a slot frees. */
   private static final class Events implements JobEvents {
     private final MeterRegistry metrics;
-    private final Builder parts;
+    private final Heartbeat heartbeat;
+    private final Wakeup claimWakeup;
 
-    Events(MeterRegistry metrics, Builder parts) {
+    Events(MeterRegistry metrics, Heartbeat heartbeat, Wakeup claimWakeup) {
       this.metrics = metrics;
-      this.parts = parts;
+      this.heartbeat = heartbeat;
+      this.claimWakeup = claimWakeup;
     }
 
     @Override
     public void started(RunningJob job) {
       metrics.counter("agent.jobs.started").increment();
-      parts.heartbeat.beatNow();
+      heartbeat.beatNow();
     }
 
     @Override
-    public void finished(RunningJob job, String outcome) {
-      metrics.counter("agent.jobs.finished", "outcome", outcome).increment();
-      parts.heartbeat.beatNow();
-      parts.claims.wake();
+    public void finished(RunningJob job, JobOutcome outcome) {
+      metrics.counter("agent.jobs.finished", "outcome", outcome.label()).increment();
+      heartbeat.beatNow();
+      claimWakeup.signal();
     }
   }
 }

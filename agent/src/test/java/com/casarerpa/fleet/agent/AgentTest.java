@@ -1,10 +1,13 @@
 package com.casarerpa.fleet.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.casarerpa.fleet.agent.config.AgentConfig;
+import com.casarerpa.fleet.agent.config.ConfigException;
 import com.casarerpa.fleet.agent.internal.Backoff;
+import com.casarerpa.fleet.agent.internal.Json;
 import com.casarerpa.fleet.agent.supabase.ChannelOptions;
 import com.casarerpa.fleet.agent.supabase.RealtimeChannel;
 import com.casarerpa.fleet.agent.supabase.RealtimeClient;
@@ -166,7 +169,8 @@ class AgentTest {
 
     backend.cancel(job);
 
-    await().atMost(Duration.ofSeconds(2)).until(() -> job.status.equals("cancelled"));
+    // the job sleeps 30 s: cancelled before that is the cancel taking effect
+    await().atMost(Duration.ofSeconds(20)).until(() -> job.status.equals("cancelled"));
   }
 
   @Test
@@ -179,7 +183,8 @@ class AgentTest {
 
     backend.cancel(job);
 
-    await().atMost(Duration.ofSeconds(4)).until(() -> job.status.equals("cancelled"));
+    // it ignores the cancel and sleeps 30 s: cancelled before that is the hard stop
+    await().atMost(Duration.ofSeconds(20)).until(() -> job.status.equals("cancelled"));
   }
 
   @Test
@@ -303,6 +308,19 @@ class AgentTest {
 
     assertThat(health.statusCode()).isEqualTo(200);
     assertThat(health.body()).contains("\"status\":\"ok\"").contains(backend.robotId.toString());
+    JsonNode workers = Json.MAPPER.readTree(health.body()).path("workers");
+    for (String worker :
+        List.of(
+            "claim",
+            "realtime",
+            "log-journal",
+            "log-shipper",
+            "agent-heartbeat",
+            "agent-fleet",
+            "agent-timers")) {
+      assertThat(workers.path(worker).path("alive").asBoolean()).as(worker).isTrue();
+      assertThat(workers.path(worker).path("failures").isNumber()).as(worker).isTrue();
+    }
     assertThat(metrics.statusCode()).isEqualTo(200);
     assertThat(metrics.body())
         .contains("agent_jobs_running")
@@ -332,10 +350,16 @@ class AgentTest {
             () ->
                 backend.logs().stream()
                     .anyMatch(l -> l.path("message").asText().equals("nobody watching")));
+    // the shipper decides on the live copy right after a batch is stored, before the next one:
+    // once a later line is stored, the first line's decision was made
+    Job later = backend.enqueue(steps(step("log", "still nobody")));
+    backend.announce(later);
     await()
-        .during(Duration.ofMillis(500))
-        .atMost(Duration.ofSeconds(3))
-        .until(() -> liveBroadcasts() == 0);
+        .until(
+            () ->
+                backend.logs().stream()
+                    .anyMatch(l -> l.path("message").asText().equals("still nobody")));
+    assertThat(liveBroadcasts()).isZero();
     try {
       viewer.start();
       tail.track(FakeWorkflowExecutor.script().objectNode().put("viewer", "test"));
@@ -350,6 +374,98 @@ class AgentTest {
     } finally {
       viewer.stop(Duration.ofSeconds(2));
     }
+  }
+
+  @Test
+  void heartbeats_keep_their_cadence_while_a_progress_call_hangs() {
+    backend.hold("report_job_progress");
+    startAgent("ROBOT_HTTP_TIMEOUT", "60s");
+    Job job = backend.enqueue(steps(step("progress", 10), step("sleep_ms", 30_000)));
+    backend.announce(job);
+    await().atMost(Duration.ofSeconds(10)).until(() -> backend.waiting() == 1);
+
+    long beatsBefore = backend.calls("robot_heartbeat");
+
+    // the heartbeat interval is 1 s: three more beats while progress is stuck
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> backend.calls("robot_heartbeat") >= beatsBefore + 3);
+    assertThat(backend.waiting()).as("the progress call is still hanging").isEqualTo(1);
+    assertThat(job.status).isEqualTo("running");
+    backend.answer("report_job_progress");
+  }
+
+  @Test
+  void a_bad_row_in_a_claim_batch_fails_that_job_for_good_and_runs_the_rest() {
+    Job good = backend.enqueue(steps(step("log", "first")));
+    Job bad = backend.enqueue(steps(step("log", "never runs")));
+    bad.claimRowOverride = FakeWorkflowExecutor.script().objectNode().put("workflow_id", "x");
+    Job alsoGood = backend.enqueue(steps(step("log", "third")));
+    startAgent("ROBOT_MAX_CONCURRENT_JOBS", "3");
+    backend.announce(good);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> good.status.equals("completed"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> alsoGood.status.equals("completed"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> bad.status.equals("failed"));
+    assertThat(bad.error).contains("could not read the claimed job");
+    assertThat(bad.claims).isEqualTo(1);
+  }
+
+  @Test
+  void close_says_so_when_its_deadline_passes_before_the_agent_stopped() {
+    startAgent("ROBOT_SHUTDOWN_BUDGET", "10s");
+    Job job = backend.enqueue(steps(step("sleep_ms", 30_000)));
+    backend.announce(job);
+    await().until(() -> job.status.equals("running"));
+
+    assertThat(agent.close(Duration.ofMillis(1))).isEqualTo(AgentExit.FAILED);
+    assertThat(agent.close(Duration.ofSeconds(30))).isEqualTo(AgentExit.OK);
+  }
+
+  @Test
+  void the_stop_stays_inside_the_shutdown_budget_when_going_offline_hangs() {
+    startAgent("ROBOT_SHUTDOWN_BUDGET", "2s", "ROBOT_HTTP_TIMEOUT", "60s");
+    Job job = backend.enqueue(steps(step("sleep_ms", 30_000)));
+    backend.announce(job);
+    await().until(() -> job.status.equals("running"));
+    backend.hold("robot_offline");
+    backend.hold("append_robot_logs");
+
+    CompletableFuture<AgentExit> closing =
+        CompletableFuture.supplyAsync(() -> agent.close(Duration.ofMinutes(5)));
+
+    // a 60 s HTTP timeout with retries would hold the stop for minutes; the budget is 2 s
+    await().atMost(Duration.ofSeconds(20)).until(closing::isDone);
+    assertThat(closing.join()).isEqualTo(AgentExit.OK);
+    assertThat(job.status).as("the job was released within the budget").isEqualTo("queued");
+    assertThat(backend.calls("robot_offline")).isEqualTo(1);
+    backend.answer("robot_offline");
+    backend.answer("append_robot_logs");
+  }
+
+  @Test
+  void a_second_agent_on_the_same_data_folder_refuses_to_start_and_names_the_holder() {
+    startAgent();
+
+    assertThatThrownBy(
+            () ->
+                new Agent(
+                    AgentConfig.fromSettings(
+                        TestKeys.settings(
+                            backend.url().toString(), "ROBOT_DATA_DIR", dataDir.toString())),
+                    executor))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("ROBOT_DATA_DIR=" + dataDir)
+        .hasMessageContaining("PID " + ProcessHandle.current().pid())
+        .hasMessageNotContaining("\n");
+    assertThat(agent.close(Duration.ofSeconds(20))).isEqualTo(AgentExit.OK);
+
+    agent =
+        new Agent(
+            AgentConfig.fromSettings(
+                TestKeys.settings(backend.url().toString(), "ROBOT_DATA_DIR", dataDir.toString())),
+            executor);
+    assertThat(dataDir.resolve("agent.pid")).as("the stopped agent released the folder").exists();
   }
 
   private long liveBroadcasts() {

@@ -11,7 +11,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import sun.misc.Signal;
 
 /**
  * {@code casare-agent run}: the daemon, as the service manager runs it. SIGTERM or SIGINT once:
@@ -41,15 +40,21 @@ final class RunCommand implements Callable<Integer> {
       System.err.println(e.getMessage());
       return AgentExit.CONFIG.code();
     }
-    Agent agent = new Agent(config, EngineExecutor.standard(config.dataDir().resolve("work")));
+    Agent agent;
+    try {
+      agent = new Agent(config, EngineExecutor.standard(config.dataDir().resolve("work")));
+    } catch (ConfigException e) {
+      System.err.println(e.getMessage());
+      return AgentExit.CONFIG.code();
+    }
     agent.shipOwnLogs();
     AtomicInteger signals = new AtomicInteger();
     for (String name : new String[] {"TERM", "INT"}) {
-      Signal.handle(
-          new Signal(name),
+      Signals.handle(
+          name,
           signal -> {
             int n = signals.incrementAndGet();
-            log.info("received SIG{} ({} of 3)", signal.getName(), n);
+            log.info("received SIG{} ({} of 3)", signal, n);
             if (n >= 3) {
               Runtime.getRuntime().halt(AgentExit.FORCED.code());
             }

@@ -6,14 +6,19 @@ import java.util.List;
 public final class ConfigException extends RuntimeException {
   private final List<String> problems;
 
+  /** One problem: its message is one line. */
+  public ConfigException(String problem) {
+    this(List.of(problem));
+  }
+
   public ConfigException(List<String> problems) {
     super(
-        "invalid configuration ("
-            + problems.size()
-            + " problem"
-            + (problems.size() == 1 ? "" : "s")
-            + "):\n  - "
-            + String.join("\n  - ", problems));
+        problems.size() == 1
+            ? "invalid configuration: " + problems.getFirst()
+            : "invalid configuration ("
+                + problems.size()
+                + " problems):\n  - "
+                + String.join("\n  - ", problems));
     this.problems = List.copyOf(problems);
   }
 

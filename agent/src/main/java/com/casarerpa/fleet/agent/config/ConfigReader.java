@@ -1,6 +1,6 @@
 package com.casarerpa.fleet.agent.config;
 
-import com.casarerpa.fleet.agent.logs.LogLevel;
+import com.casarerpa.fleet.workflow.LogLevel;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -62,34 +62,37 @@ public final class ConfigReader {
               + "s), or a healthy robot is declared offline; raise it or lower the heartbeat");
     }
     AgentConfig config =
-        new AgentConfig(
-            url,
-            anonKey,
-            robotKey,
-            name,
-            hostname,
-            text(Setting.ROBOT_ENVIRONMENT).orElse("default"),
-            list(Setting.ROBOT_CAPABILITIES),
-            list(Setting.ROBOT_TAGS),
-            integer(Setting.ROBOT_MAX_CONCURRENT_JOBS, 1, 100),
-            heartbeat,
-            poll,
-            offline,
-            integer(Setting.LOG_RETENTION_DAYS, 1, 3650),
-            tenant(),
-            duration(Setting.ROBOT_JOB_TIMEOUT, Duration.ofSeconds(1), Duration.ofDays(7)),
-            duration(Setting.ROBOT_CANCEL_GRACE, Duration.ZERO, Duration.ofMinutes(10)),
-            duration(Setting.ROBOT_SHUTDOWN_BUDGET, Duration.ZERO, Duration.ofHours(24)),
-            duration(Setting.ROBOT_HTTP_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(5)),
-            opsPort(),
-            dataDir(),
-            integer(Setting.ROBOT_SPOOL_MAX_MB, 1, 1_000_000) * 1024L * 1024L,
-            integer(Setting.ROBOT_LOG_BATCH_SIZE, 1, 1000),
-            duration(
-                Setting.ROBOT_LOG_FLUSH_INTERVAL, Duration.ofMillis(10), Duration.ofMinutes(1)),
-            logLevel(),
-            bool(Setting.ROBOT_FLEET_MAINTENANCE),
-            bool(Setting.ROBOT_WAKEUPS));
+        AgentConfig.builder(url, anonKey, robotKey)
+            .robotName(name)
+            .hostname(hostname)
+            .environment(text(Setting.ROBOT_ENVIRONMENT).orElse("default"))
+            .capabilities(list(Setting.ROBOT_CAPABILITIES))
+            .tags(list(Setting.ROBOT_TAGS))
+            .maxConcurrentJobs(integer(Setting.ROBOT_MAX_CONCURRENT_JOBS, 1, 100))
+            .heartbeatInterval(heartbeat)
+            .jobPollInterval(poll)
+            .offlineThreshold(offline)
+            .logRetentionDays(integer(Setting.LOG_RETENTION_DAYS, 1, 3650))
+            .tenantId(tenant())
+            .jobTimeout(
+                duration(Setting.ROBOT_JOB_TIMEOUT, Duration.ofSeconds(1), Duration.ofDays(7)))
+            .cancelGrace(
+                duration(Setting.ROBOT_CANCEL_GRACE, Duration.ZERO, Duration.ofMinutes(10)))
+            .shutdownBudget(
+                duration(Setting.ROBOT_SHUTDOWN_BUDGET, Duration.ZERO, Duration.ofHours(24)))
+            .httpTimeout(
+                duration(Setting.ROBOT_HTTP_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(5)))
+            .opsPort(opsPort())
+            .dataDir(dataDir())
+            .spoolMaxBytes(integer(Setting.ROBOT_SPOOL_MAX_MB, 1, 1_000_000) * 1024L * 1024L)
+            .logBatchSize(integer(Setting.ROBOT_LOG_BATCH_SIZE, 1, 1000))
+            .logFlushInterval(
+                duration(
+                    Setting.ROBOT_LOG_FLUSH_INTERVAL, Duration.ofMillis(10), Duration.ofMinutes(1)))
+            .logLevel(logLevel())
+            .fleetMaintenance(bool(Setting.ROBOT_FLEET_MAINTENANCE))
+            .wakeups(bool(Setting.ROBOT_WAKEUPS))
+            .build();
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
@@ -233,11 +236,11 @@ public final class ConfigReader {
   private Path dataDir() {
     return text(Setting.ROBOT_DATA_DIR)
         .map(Path::of)
-        .orElseGet(() -> Path.of(System.getProperty("user.home"), ".casare-agent"));
+        .orElseGet(AgentConfig.Builder::defaultDataDir);
   }
 
   private LogLevel logLevel() {
-    Optional<LogLevel> level = text(Setting.ROBOT_LOG_LEVEL).flatMap(LogLevel::parse);
+    Optional<LogLevel> level = text(Setting.ROBOT_LOG_LEVEL).map(t -> LogLevel.parse(t, null));
     if (level.isEmpty()) {
       problems.add(
           describe(Setting.ROBOT_LOG_LEVEL)
@@ -259,7 +262,7 @@ public final class ConfigReader {
     };
   }
 
-  private static String localHostname() {
+  static String localHostname() {
     try {
       return InetAddress.getLocalHost().getHostName();
     } catch (UnknownHostException e) {

@@ -1,14 +1,18 @@
 package com.casarerpa.fleet.agent.config;
 
+import com.casarerpa.fleet.agent.internal.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Collects raw setting values from the four layers, lowest first: built-in defaults, the config
@@ -16,6 +20,8 @@ import java.util.Optional;
  * errors and the effective-config line can say so.
  */
 public final class ConfigSources {
+  private static final Logger log = LoggerFactory.getLogger(ConfigSources.class);
+
   /** The file looked for when {@code --config} is not given. */
   public static final String DEFAULT_FILE_NAME = "agent.env";
 
@@ -24,6 +30,7 @@ public final class ConfigSources {
 
   private final Map<Setting, Value> values = new EnumMap<>(Setting.class);
   private final List<String> problems = new ArrayList<>();
+  private final List<String> warnings = new ArrayList<>();
 
   private ConfigSources() {
     for (Setting setting : Setting.values()) {
@@ -106,6 +113,34 @@ public final class ConfigSources {
       }
       put(line.substring(0, eq).strip(), unquote(line.substring(eq + 1).strip()), where);
     }
+    warnIfKeyExposed(file);
+  }
+
+  /** The robot key is a secret: its file should be readable by this user only. */
+  private void warnIfKeyExposed(Path file) {
+    Value key = values.get(Setting.ROBOT_API_KEY);
+    if (key == null || !key.source().startsWith(file + ":")) {
+      return;
+    }
+    try {
+      if (PrivateFiles.readableByOthers(file)) {
+        String warning =
+            file
+                + " holds ROBOT_API_KEY and is readable by other users ("
+                + PosixFilePermissions.toString(Files.getPosixFilePermissions(file))
+                + "); restrict it: chmod 600 "
+                + file;
+        warnings.add(warning);
+        log.warn("{}", warning);
+      }
+    } catch (IOException | UnsupportedOperationException e) {
+      log.debug("cannot check the permissions of {}: {}", file, e.toString());
+    }
+  }
+
+  /** Things worth fixing that do not stop the agent (a config file others can read). */
+  public List<String> warnings() {
+    return List.copyOf(warnings);
   }
 
   private void put(String name, String text, String source) {

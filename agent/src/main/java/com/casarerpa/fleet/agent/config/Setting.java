@@ -7,7 +7,7 @@ import java.util.Optional;
  * Every setting the agent reads, with its built-in default. Names are the seed's where the seed has
  * one. {@code config/agent.env.example} documents each of them (a test keeps the two in step).
  */
-public enum Setting {
+enum Setting {
   SUPABASE_URL(null, false, "API URL of the Supabase project, e.g. https://<ref>.supabase.co"),
   SUPABASE_ANON_KEY(null, true, "the project's anon (public) key; never the service_role key"),
   ROBOT_API_KEY(null, true, "this robot's key, crpa_ + 43 characters, shown once at creation"),

@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -27,10 +29,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The robot's heartbeat, on the {@code agent-fleet} scheduler: {@code robot_heartbeat} with status
- * (online/busy), host metrics and the leases held. The reply renews those leases and lists jobs to
- * cancel and jobs this robot has lost; both are acted on at once. When the server says maintenance
- * is due, this robot runs {@code robot_fleet_maintenance} (the server lets one robot at a time in).
+ * The robot's heartbeat, on its own scheduler thread {@code agent-heartbeat} (no other RPC ever
+ * waits in front of it): {@code robot_heartbeat} with status (online/busy), host metrics and the
+ * leases held. The reply renews those leases and lists jobs to cancel and jobs this robot has lost;
+ * both are acted on at once. When the server says maintenance is due, this robot runs {@code
+ * robot_fleet_maintenance} (the server lets one robot at a time in) on the {@code maintenance}
+ * executor, so the next beat does not wait for it.
  *
  * <p>Leases are confirmed by the database, not guessed: a failed beat only warns, and the next
  * successful beat reports what was lost meanwhile. The one local rule: with no successful beat for
@@ -44,6 +48,7 @@ public final class Heartbeat {
   private final ActiveJobs active;
   private final HostMetrics host;
   private final ScheduledExecutorService scheduler;
+  private final Executor maintenance;
   private final Duration interval;
   private final ServerSettings server;
   private final boolean runsMaintenance;
@@ -52,7 +57,6 @@ public final class Heartbeat {
   private final AtomicBoolean queued = new AtomicBoolean();
   private final Counter failures;
   private volatile Instant lastSuccess;
-  private volatile Duration clockSkew = Duration.ZERO;
   private volatile boolean stopped;
   private Instant lastMaintenance = Instant.MIN;
   private int consecutiveFailures;
@@ -62,6 +66,7 @@ public final class Heartbeat {
       ActiveJobs active,
       HostMetrics host,
       ScheduledExecutorService scheduler,
+      Executor maintenance,
       Duration interval,
       ServerSettings server,
       boolean runsMaintenance,
@@ -72,6 +77,7 @@ public final class Heartbeat {
     this.active = active;
     this.host = host;
     this.scheduler = scheduler;
+    this.maintenance = maintenance;
     this.interval = interval;
     this.server = server;
     this.runsMaintenance = runsMaintenance;
@@ -122,11 +128,6 @@ public final class Heartbeat {
     return lastSuccess;
   }
 
-  /** Server clock minus ours, from the last beat. */
-  public Duration clockSkew() {
-    return clockSkew;
-  }
-
   private void tick() {
     if (stopped) {
       return;
@@ -150,12 +151,6 @@ public final class Heartbeat {
       if (consecutiveFailures > 0) {
         log.info("heartbeat back after {} failed attempt(s)", consecutiveFailures);
         consecutiveFailures = 0;
-      }
-      if (reply.hasNonNull("server_time")) {
-        clockSkew =
-            Duration.between(
-                lastSuccess,
-                java.time.OffsetDateTime.parse(reply.get("server_time").asText()).toInstant());
       }
       ids(reply.path("cancel")).forEach(id -> cancel(id, CancelReason.OPERATOR));
       ids(reply.path("lost")).forEach(id -> cancel(id, CancelReason.LEASE_LOST));
@@ -214,6 +209,14 @@ public final class Heartbeat {
       return;
     }
     lastMaintenance = now;
+    try {
+      maintenance.execute(this::runMaintenance);
+    } catch (RejectedExecutionException e) {
+      log.debug("fleet maintenance skipped: stopping");
+    }
+  }
+
+  private void runMaintenance() {
     try {
       JsonNode result = rest.rpc("robot_fleet_maintenance", Map.of(), RetryPolicy.ONCE);
       log.debug("fleet maintenance: {}", result);

@@ -15,7 +15,6 @@ import java.util.UUID;
  * Who this robot is, as {@code robot_register} confirmed it.
  *
  * @param tenantId the robot's tenant, or null
- * @param serverTime the server's clock at registration
  */
 public record Registration(
     UUID robotId,
@@ -26,7 +25,6 @@ public record Registration(
     int maxConcurrentJobs,
     UUID tenantId,
     ServerSettings settings,
-    Instant serverTime,
     List<HeldJob> heldJobs) {
 
   /** A job the robot still held from an earlier run, with the token to release it. */
@@ -67,9 +65,6 @@ public record Registration(
         robot.path("max_concurrent_jobs").asInt(config.maxConcurrentJobs()),
         robot.hasNonNull("tenant_id") ? UUID.fromString(robot.get("tenant_id").asText()) : null,
         ServerSettings.fromJson(response.path("settings")),
-        response.hasNonNull("server_time")
-            ? java.time.OffsetDateTime.parse(response.get("server_time").asText()).toInstant()
-            : null,
         heldJobs(response.path("live_jobs")));
   }
 

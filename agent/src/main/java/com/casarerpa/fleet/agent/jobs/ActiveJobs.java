@@ -1,6 +1,6 @@
 package com.casarerpa.fleet.agent.jobs;
 
-import java.time.Instant;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +16,7 @@ public final class ActiveJobs {
   private final int capacity;
   private final Map<UUID, RunningJob> jobs = new ConcurrentHashMap<>();
   private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
+  private final Object changes = new Object();
 
   public ActiveJobs(int capacity) {
     this.capacity = capacity;
@@ -46,30 +47,44 @@ public final class ActiveJobs {
     changeListeners.add(listener);
   }
 
-  RunningJob add(ClaimedJob job, Instant now) {
+  RunningJob add(ClaimedJob job) {
     if (jobs.size() >= capacity) {
       throw new IllegalStateException("no free slot for " + job + " (capacity " + capacity + ")");
     }
-    RunningJob running = new RunningJob(job, now);
+    RunningJob running = new RunningJob(job);
     jobs.put(job.jobId(), running);
-    changeListeners.forEach(Runnable::run);
+    changed();
     return running;
   }
 
   void remove(RunningJob running) {
     if (jobs.remove(running.jobId(), running)) {
-      changeListeners.forEach(Runnable::run);
+      changed();
+    }
+  }
+
+  private void changed() {
+    synchronized (changes) {
+      changes.notifyAll();
+    }
+    changeListeners.forEach(Runnable::run);
+  }
+
+  /** Waits until a job is added or removed, or {@code timeout} passes. */
+  public void awaitChange(Duration timeout) throws InterruptedException {
+    synchronized (changes) {
+      changes.wait(Math.max(1, timeout.toMillis()));
     }
   }
 
   /** Requests a stop of one job; returns false when the job is not held here. */
   public boolean cancel(UUID jobId, CancelReason reason) {
     RunningJob running = jobs.get(jobId);
-    return running != null && running.cancellation().request(reason);
+    return running != null && running.requestStop(reason);
   }
 
   /** Requests a stop of every job held. */
   public void cancelAll(CancelReason reason) {
-    jobs.values().forEach(j -> j.cancellation().request(reason));
+    jobs.values().forEach(j -> j.requestStop(reason));
   }
 }

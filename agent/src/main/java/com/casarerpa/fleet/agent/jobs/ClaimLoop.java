@@ -2,6 +2,8 @@ package com.casarerpa.fleet.agent.jobs;
 
 import com.casarerpa.fleet.agent.internal.Backoff;
 import com.casarerpa.fleet.agent.internal.NamedThreads;
+import com.casarerpa.fleet.agent.internal.Sleeper;
+import com.casarerpa.fleet.agent.internal.Worker;
 import com.casarerpa.fleet.agent.supabase.BackendUnavailable;
 import com.casarerpa.fleet.agent.supabase.RetryPolicy;
 import com.casarerpa.fleet.agent.supabase.RobotKeyRejected;
@@ -9,9 +11,12 @@ import com.casarerpa.fleet.agent.supabase.RpcRejected;
 import com.casarerpa.fleet.agent.supabase.SupabaseRest;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -43,18 +48,28 @@ public final class ClaimLoop {
   private final ActiveJobs active;
   private final Duration pollInterval;
   private final Consumer<RobotKeyRejected> onFatal;
-  private final Wakeup wakeup = new Wakeup();
+  private final Wakeup wakeup;
+  private final InstantSource clock;
+  private final Sleeper sleeper;
   private final Backoff errorBackoff;
   private final ThreadPoolExecutor jobThreads;
   private final Thread thread;
+  private static final Duration SLICE = Duration.ofMillis(100);
   private volatile boolean claiming = true;
+  private volatile long failures;
 
   public ClaimLoop(
       SupabaseRest rest,
       JobRunner runner,
       ActiveJobs active,
       Duration pollInterval,
+      Wakeup wakeup,
+      InstantSource clock,
+      Sleeper sleeper,
       Consumer<RobotKeyRejected> onFatal) {
+    this.wakeup = wakeup;
+    this.clock = clock;
+    this.sleeper = sleeper;
     this.rest = rest;
     this.runner = runner;
     this.active = active;
@@ -77,6 +92,11 @@ public final class ClaimLoop {
 
   public void start() {
     thread.start();
+  }
+
+  /** The claim thread, for {@code /healthz}. */
+  public Worker worker() {
+    return Worker.of("claim", thread::isAlive, () -> failures);
   }
 
   /** Asks for a claim attempt now: a job was queued, a slot freed up, or we reconnected. */
@@ -120,6 +140,7 @@ public final class ClaimLoop {
         Thread.currentThread().interrupt();
         return;
       } catch (RuntimeException e) {
+        failures++;
         log.error("claim loop error; continuing", e);
         sleepQuietly(pollInterval);
       }
@@ -135,7 +156,13 @@ public final class ClaimLoop {
     }
     JsonNode rows = rest.rpc("claim_jobs", Map.of("p_limit", free), RetryPolicy.QUICK);
     List<ClaimedJob> claimed = new ArrayList<>();
-    rows.forEach(row -> claimed.add(ClaimedJob.fromJson(row)));
+    for (JsonNode row : rows) {
+      try {
+        claimed.add(ClaimedJob.fromJson(row));
+      } catch (RuntimeException e) {
+        unreadable(row, e);
+      }
+    }
     for (ClaimedJob job : claimed) {
       if (!claiming) {
         runner.release(job, "agent stopping: claimed while the stop began");
@@ -150,15 +177,38 @@ public final class ClaimLoop {
         runner.release(job, "agent stopping: no job thread left");
       }
     }
-    return !claimed.isEmpty();
+    return !rows.isEmpty();
+  }
+
+  /**
+   * A claimed row this agent cannot read: the rest of the batch runs; this job is failed for good
+   * (fenced by its claim token, so it is not claimed again and again), or, when even its ids are
+   * unreadable, left to its lease.
+   */
+  private void unreadable(JsonNode row, RuntimeException e) {
+    UUID jobId;
+    UUID token;
+    try {
+      jobId = UUID.fromString(row.path("job_id").asText());
+      token = UUID.fromString(row.path("claim_token").asText());
+    } catch (IllegalArgumentException bad) {
+      log.error(
+          "claim_jobs returned a row without a readable job_id/claim_token ({}); its lease will"
+              + " expire",
+          e.toString());
+      return;
+    }
+    log.error("job {}: its claim row cannot be read ({}); failing it", jobId, e.toString());
+    runner.failUnreadable(jobId, token, "the agent could not read the claimed job: " + e);
   }
 
   /** Sleeps for the backoff; wake-ups do not cut it short (no storm), a stop does. */
   private void sleepQuietly(Duration wait) {
-    long end = System.nanoTime() + wait.toNanos();
+    Instant end = clock.instant().plus(wait);
     try {
-      while (claiming && System.nanoTime() < end) {
-        Thread.sleep(Math.min(100, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+      while (claiming && clock.instant().isBefore(end)) {
+        Duration left = Duration.between(clock.instant(), end);
+        sleeper.sleep(left.compareTo(SLICE) < 0 ? left : SLICE);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

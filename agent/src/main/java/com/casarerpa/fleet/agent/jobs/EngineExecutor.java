@@ -1,8 +1,8 @@
 package com.casarerpa.fleet.agent.jobs;
 
 import com.casarerpa.fleet.agent.internal.Json;
-import com.casarerpa.fleet.agent.logs.LogLevel;
 import com.casarerpa.fleet.workflow.CancellationToken;
+import com.casarerpa.fleet.workflow.LogLevel;
 import com.casarerpa.fleet.workflow.RunListener;
 import com.casarerpa.fleet.workflow.RunOptions;
 import com.casarerpa.fleet.workflow.RunResult;
@@ -17,7 +17,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -39,7 +38,7 @@ public final class EngineExecutor implements WorkflowExecutor {
 
   @Override
   public ExecutionResult execute(
-      ClaimedJob job, ExecutionListener listener, JobCancellation cancellation) {
+      ClaimedJob job, ExecutionListener listener, CancellationToken cancellation) {
     if (job.workflowJson() == null || !job.workflowJson().isObject()) {
       return ExecutionResult.failed("the job carries no workflow_json object", null, false);
     }
@@ -50,11 +49,8 @@ public final class EngineExecutor implements WorkflowExecutor {
       return ExecutionResult.failed(
           "invalid workflow: " + e.getMessage(), issues(e.issues()), false);
     }
-    CancellationToken token = new CancellationToken();
-    cancellation.onRequest(
-        () -> token.cancel(String.valueOf(cancellation.reason()).toLowerCase(Locale.ROOT)));
     RunOptions options = RunOptions.DEFAULTS.withVariables(variables(job));
-    RunResult result = engine.run(workflow, options, forward(listener), token);
+    RunResult result = engine.run(workflow, options, forward(listener), cancellation);
     return switch (result.status()) {
       case COMPLETED -> ExecutionResult.completed(output(result));
       case CANCELLED -> ExecutionResult.cancelled();
@@ -89,9 +85,8 @@ public final class EngineExecutor implements WorkflowExecutor {
       }
 
       @Override
-      public void onLog(
-          com.casarerpa.fleet.workflow.LogLevel level, String nodeId, String message) {
-        listener.log(LogLevel.parseOrInfo(level.name()), nodeId, message);
+      public void onLog(LogLevel level, String nodeId, String message) {
+        listener.log(level, nodeId, message);
       }
     };
   }

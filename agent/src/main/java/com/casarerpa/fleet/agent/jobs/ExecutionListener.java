@@ -1,6 +1,6 @@
 package com.casarerpa.fleet.agent.jobs;
 
-import com.casarerpa.fleet.agent.logs.LogLevel;
+import com.casarerpa.fleet.workflow.LogLevel;
 
 /** What a running workflow tells the agent. Calls must be cheap: they only record and enqueue. */
 public interface ExecutionListener {

@@ -4,8 +4,5 @@ package com.casarerpa.fleet.agent.jobs;
 public interface JobEvents {
   void started(RunningJob job);
 
-  /**
-   * @param outcome completed, failed, timeout, cancelled, released, lost, abandoned or unreported
-   */
-  void finished(RunningJob job, String outcome);
+  void finished(RunningJob job, JobOutcome outcome);
 }

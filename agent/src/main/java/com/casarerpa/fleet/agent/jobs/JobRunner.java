@@ -2,19 +2,18 @@ package com.casarerpa.fleet.agent.jobs;
 
 import com.casarerpa.fleet.agent.internal.Json;
 import com.casarerpa.fleet.agent.internal.NamedThreads;
-import com.casarerpa.fleet.agent.logs.LogLevel;
 import com.casarerpa.fleet.agent.logs.LogPipeline;
 import com.casarerpa.fleet.agent.supabase.LeaseLost;
 import com.casarerpa.fleet.agent.supabase.RetryPolicy;
 import com.casarerpa.fleet.agent.supabase.RobotKeyRejected;
 import com.casarerpa.fleet.agent.supabase.SupabaseException;
 import com.casarerpa.fleet.agent.supabase.SupabaseRest;
+import com.casarerpa.fleet.workflow.LogLevel;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -47,7 +46,6 @@ public final class JobRunner {
   private final ActiveJobs active;
   private final LogPipeline logs;
   private final ScheduledExecutorService timers;
-  private final InstantSource clock;
   private final Timing timing;
   private final JobEvents events;
   private final Consumer<RobotKeyRejected> onFatal;
@@ -60,7 +58,6 @@ public final class JobRunner {
       ActiveJobs active,
       LogPipeline logs,
       ScheduledExecutorService timers,
-      InstantSource clock,
       Timing timing,
       JobEvents events,
       Consumer<RobotKeyRejected> onFatal) {
@@ -69,7 +66,6 @@ public final class JobRunner {
     this.active = active;
     this.logs = logs;
     this.timers = timers;
-    this.clock = clock;
     this.timing = timing;
     this.events = events;
     this.onFatal = onFatal;
@@ -78,12 +74,28 @@ public final class JobRunner {
 
   /** Reserves a slot for {@code job}; call on the claiming thread, then {@link #run} elsewhere. */
   public RunningJob hold(ClaimedJob job) {
-    return active.add(job, clock.instant());
+    return active.add(job);
   }
 
   /** Frees a held job's slot when it could not be started. */
   public void unhold(RunningJob running) {
     active.remove(running);
+  }
+
+  /** Fails a claimed job whose row could not be read, for good (not retryable); never throws. */
+  public void failUnreadable(UUID jobId, UUID claimToken, String message) {
+    Map<String, Object> params = new HashMap<>();
+    params.put("p_job_id", jobId.toString());
+    params.put("p_claim_token", claimToken.toString());
+    params.put("p_error_message", message);
+    params.put("p_error_details", null);
+    params.put("p_retryable", false);
+    params.put("p_timed_out", false);
+    try {
+      rest.rpc("fail_job", params, RetryPolicy.STANDARD);
+    } catch (SupabaseException e) {
+      log.warn("job {}: could not be failed ({}); its lease will expire", jobId, e.getMessage());
+    }
   }
 
   /** Hands a claimed job back to the queue without running it; never throws. */
@@ -103,6 +115,13 @@ public final class JobRunner {
     shutdownGrace = Duration.ZERO;
   }
 
+  /** Caps the cancel grace of shutdown stops requested from now on (what the budget has left). */
+  public void limitShutdownGrace(Duration atMost) {
+    if (atMost.compareTo(shutdownGrace) < 0) {
+      shutdownGrace = atMost;
+    }
+  }
+
   /** Runs the held job to its end and frees its slot; never throws. */
   public void run(RunningJob running) {
     ClaimedJob job = running.job();
@@ -115,17 +134,17 @@ public final class JobRunner {
     } catch (LeaseLost e) {
       log.warn("{}: lease lost ({}); abandoned without writing results", job, e.getMessage());
       logs.append(LogLevel.WARNING, "lease lost; job abandoned", job.jobId(), null, "agent");
-      events.finished(running, "lost");
+      events.finished(running, JobOutcome.LOST);
     } catch (RobotKeyRejected e) {
       onFatal.accept(e);
-      events.finished(running, "abandoned");
+      events.finished(running, JobOutcome.ABANDONED);
     } catch (SupabaseException e) {
       log.error(
           "{}: could not report to the backend ({}); the lease will expire", job, e.getMessage());
-      events.finished(running, "unreported");
+      events.finished(running, JobOutcome.UNREPORTED);
     } catch (RuntimeException e) {
       log.error("{}: unexpected error in the job path", job, e);
-      events.finished(running, "unreported");
+      events.finished(running, JobOutcome.UNREPORTED);
     } finally {
       active.remove(running);
     }
@@ -140,12 +159,12 @@ public final class JobRunner {
     Duration timeout = job.timeout() != null ? job.timeout() : timing.defaultTimeout();
     ScheduledFuture<?> timer =
         timers.schedule(
-            () -> running.cancellation().request(CancelReason.TIMEOUT),
+            () -> running.requestStop(CancelReason.TIMEOUT),
             timeout.toMillis(),
             TimeUnit.MILLISECONDS);
     CompletableFuture<ExecutionResult> run = new CompletableFuture<>();
     Thread thread = workflowThreads.newThread(() -> runWorkflow(running, run));
-    running.cancellation().onRequest(() -> scheduleHardStop(running, thread, run));
+    running.cancellation().onCancel(() -> scheduleHardStop(running, thread, run));
     thread.start();
     try {
       return run.get();
@@ -172,7 +191,7 @@ public final class JobRunner {
 
   private void scheduleHardStop(
       RunningJob running, Thread thread, CompletableFuture<ExecutionResult> run) {
-    CancelReason reason = running.cancellation().reason();
+    CancelReason reason = running.stopReason();
     Duration grace = reason == CancelReason.SHUTDOWN ? shutdownGrace : timing.cancelGrace();
     timers.schedule(
         () -> {
@@ -210,24 +229,26 @@ public final class JobRunner {
 
   private void finish(RunningJob running, ExecutionResult result) {
     ClaimedJob job = running.job();
-    CancelReason reason = running.cancellation().reason();
+    // from here the outcome is decided: a stop request arriving now (a heartbeat that raced this
+    // job's final write reports it "lost") must not be taken for the reason it ended
+    CancelReason reason = running.seal();
     if (reason == CancelReason.LEASE_LOST) {
       throw new LeaseLost("lease lost while running", 409, "PT409");
     }
-    String outcome;
+    JobOutcome outcome;
     if (reason == CancelReason.SHUTDOWN) {
       Map<String, Object> params = fence(job);
       params.put("p_reason", "agent shutting down");
       rest.rpc("release_job", params, RetryPolicy.STANDARD);
-      outcome = "released";
+      outcome = JobOutcome.RELEASED;
     } else if (reason == CancelReason.OPERATOR
         || (reason == null && result.status() == ExecutionResult.Status.CANCELLED)) {
       rest.rpc("finish_cancelled_job", fence(job), RetryPolicy.PATIENT);
-      outcome = "cancelled";
+      outcome = JobOutcome.CANCELLED;
     } else if (reason == CancelReason.TIMEOUT
         || result.status() == ExecutionResult.Status.TIMED_OUT) {
       fail(job, timeoutMessage(job), null, false, true);
-      outcome = "timeout";
+      outcome = JobOutcome.TIMEOUT;
     } else if (result.status() == ExecutionResult.Status.COMPLETED) {
       Map<String, Object> params = fence(job);
       params.put(
@@ -236,10 +257,10 @@ public final class JobRunner {
               ? Json.MAPPER.createObjectNode()
               : result.output());
       rest.rpc("complete_job", params, RetryPolicy.PATIENT);
-      outcome = "completed";
+      outcome = JobOutcome.COMPLETED;
     } else {
       fail(job, result.errorMessage(), result.errorDetails(), result.retryable(), false);
-      outcome = "failed";
+      outcome = JobOutcome.FAILED;
     }
     logs.append(LogLevel.INFO, "job " + outcome, job.jobId(), null, "agent");
     log.info("{}: {}", job, outcome);
@@ -266,10 +287,5 @@ public final class JobRunner {
     params.put("p_job_id", job.jobId().toString());
     params.put("p_claim_token", job.claimToken().toString());
     return params;
-  }
-
-  /** An empty JSON object, for results without output. */
-  static ObjectNode emptyObject() {
-    return Json.MAPPER.createObjectNode();
   }
 }

@@ -62,7 +62,7 @@ public final class ProgressReporter {
   private void reportAll() {
     boolean any = false;
     for (RunningJob job : active.all()) {
-      if (!job.cancellation().isRequested() && job.takeProgressChange()) {
+      if (!job.stopRequested() && job.takeProgressChange()) {
         any |= report(job);
       }
     }
@@ -78,11 +78,11 @@ public final class ProgressReporter {
     try {
       JsonNode reply = rest.rpc("report_job_progress", params, RetryPolicy.QUICK);
       if (reply.path("cancel_requested").asBoolean(false)) {
-        job.cancellation().request(CancelReason.OPERATOR);
+        job.requestStop(CancelReason.OPERATOR);
       }
       return true;
     } catch (LeaseLost e) {
-      job.cancellation().request(CancelReason.LEASE_LOST);
+      job.requestStop(CancelReason.LEASE_LOST);
     } catch (RobotKeyRejected e) {
       onFatal.accept(e);
     } catch (BackendUnavailable e) {

@@ -1,6 +1,6 @@
 package com.casarerpa.fleet.agent.jobs;
 
-import java.time.Instant;
+import com.casarerpa.fleet.workflow.CancellationToken;
 import java.util.UUID;
 
 /**
@@ -9,16 +9,16 @@ import java.util.UUID;
  */
 public final class RunningJob {
   private final ClaimedJob job;
-  private final JobCancellation cancellation = new JobCancellation();
-  private final Instant claimedAt;
+  private final CancellationToken token = new CancellationToken();
+  private CancelReason stopReason;
+  private boolean sealed;
   private volatile int progress;
   private volatile String currentNode;
   private volatile long progressVersion;
   private long reportedVersion;
 
-  RunningJob(ClaimedJob job, Instant claimedAt) {
+  RunningJob(ClaimedJob job) {
     this.job = job;
-    this.claimedAt = claimedAt;
   }
 
   public ClaimedJob job() {
@@ -29,12 +29,46 @@ public final class RunningJob {
     return job.jobId();
   }
 
-  public JobCancellation cancellation() {
-    return cancellation;
+  /**
+   * The run's cancellation, the engine's own token: the workflow watches it, abort actions hang on
+   * it. Cancel it only through {@link #requestStop}, which records why.
+   */
+  public CancellationToken cancellation() {
+    return token;
   }
 
-  public Instant claimedAt() {
-    return claimedAt;
+  /**
+   * Requests a stop for {@code why}: the first reason wins, and none is taken once the outcome is
+   * decided ({@link #seal}). Returns true if this call set the reason; then the token is cancelled
+   * (its abort actions run on this thread and must be quick).
+   */
+  public boolean requestStop(CancelReason why) {
+    synchronized (this) {
+      if (sealed || stopReason != null) {
+        return false;
+      }
+      stopReason = why;
+    }
+    token.cancel(why.name().toLowerCase(java.util.Locale.ROOT));
+    return true;
+  }
+
+  /** Why a stop was requested, or null while the job may run on. */
+  public synchronized CancelReason stopReason() {
+    return stopReason;
+  }
+
+  public boolean stopRequested() {
+    return stopReason() != null;
+  }
+
+  /**
+   * The job's outcome is being written: later stop requests are refused (a heartbeat that raced the
+   * final write may report the job "lost"). Returns the reason that stands, or null.
+   */
+  public synchronized CancelReason seal() {
+    sealed = true;
+    return stopReason;
   }
 
   public int progress() {

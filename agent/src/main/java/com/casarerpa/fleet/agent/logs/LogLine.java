@@ -1,5 +1,6 @@
 package com.casarerpa.fleet.agent.logs;
 
+import com.casarerpa.fleet.workflow.LogLevel;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
@@ -10,7 +11,7 @@ import java.util.UUID;
  * {@code id} and the per-robot monotonic {@code seq} make replays idempotent and ordered.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record LogLine(
+record LogLine(
     @JsonProperty("id") UUID id,
     @JsonProperty("seq") long seq,
     @JsonProperty("ts") Instant ts,
@@ -21,6 +22,23 @@ public record LogLine(
     @JsonProperty("source") String source) {
   /** Longest message stored; longer ones are cut with a marker (the seed's line limit). */
   public static final int MAX_MESSAGE = 10_000;
+
+  /** A line not yet journaled: the journal gives it its {@code seq}. */
+  public LogLine(
+      UUID id,
+      Instant ts,
+      LogLevel level,
+      String message,
+      UUID jobId,
+      String nodeId,
+      String source) {
+    this(id, 0, ts, level, message, jobId, nodeId, source);
+  }
+
+  /** This line with its place in the journal. */
+  public LogLine withSeq(long newSeq) {
+    return new LogLine(id, newSeq, ts, level, message, jobId, nodeId, source);
+  }
 
   public LogLine {
     if (message != null && message.length() > MAX_MESSAGE) {

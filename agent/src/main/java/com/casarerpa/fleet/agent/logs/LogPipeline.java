@@ -2,11 +2,13 @@ package com.casarerpa.fleet.agent.logs;
 
 import com.casarerpa.fleet.agent.internal.Backoff;
 import com.casarerpa.fleet.agent.internal.NamedThreads;
+import com.casarerpa.fleet.agent.internal.Worker;
 import com.casarerpa.fleet.agent.supabase.BackendUnavailable;
 import com.casarerpa.fleet.agent.supabase.RetryPolicy;
 import com.casarerpa.fleet.agent.supabase.RobotKeyRejected;
 import com.casarerpa.fleet.agent.supabase.RpcRejected;
 import com.casarerpa.fleet.agent.supabase.SupabaseRest;
+import com.casarerpa.fleet.workflow.LogLevel;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -45,6 +47,7 @@ public final class LogPipeline {
   private static final Logger log = LoggerFactory.getLogger(LogPipeline.class);
   private static final long JOURNAL_TICK_MS = 100;
   private static final Duration SYNC_EVERY = Duration.ofSeconds(1);
+  private static final Duration WRITER_STOP = Duration.ofSeconds(2);
 
   /** Batching settings. */
   public record Settings(
@@ -52,7 +55,6 @@ public final class LogPipeline {
 
   private final SupabaseRest rest;
   private final LogSpool spool;
-  private final LogSequence sequence;
   private final InstantSource clock;
   private final Settings settings;
   private final Consumer<RobotKeyRejected> onFatal;
@@ -70,7 +72,10 @@ public final class LogPipeline {
   private volatile boolean writerDone;
   private volatile Instant stopDeadline = Instant.MAX;
   private Instant nextTry = Instant.MIN;
+  private Instant firstSeen;
   private int failures;
+  private volatile long writerFailures;
+  private volatile long shipperFailures;
   private boolean outageReported;
   private boolean budgetReported;
 
@@ -83,7 +88,6 @@ public final class LogPipeline {
       Consumer<RobotKeyRejected> onFatal) {
     this.rest = rest;
     this.spool = spool;
-    this.sequence = new LogSequence(clock, spool.maxSeq());
     this.clock = clock;
     this.settings = settings;
     this.onFatal = onFatal;
@@ -94,13 +98,18 @@ public final class LogPipeline {
     this.spooled = metrics.counter("agent.log.lines.spooled");
     this.dropped = metrics.counter("agent.log.lines.dropped");
     this.refused = metrics.counter("agent.log.lines.refused");
+    dropped.increment(spool.droppedAtOpen());
     Gauge.builder("agent.log.spool.bytes", spool, LogSpool::bytes).register(metrics);
     Gauge.builder("agent.log.queue.lines", queue, BlockingQueue::size).register(metrics);
   }
 
-  /** Counts lines the journal had to drop (wire this to the journal's drop callback). */
-  public void countDropped(long lines) {
-    dropped.increment(lines);
+  /**
+   * Tells the journal which robot it ships for (after registration): nothing ships before, and a
+   * previous run's lines of another robot are set aside (see {@link LogSpool#bindRobot}).
+   */
+  public void bindRobot(UUID robotId) throws IOException {
+    spool.bindRobot(robotId);
+    signal();
   }
 
   /** Where live lines go once the Realtime channel exists. */
@@ -111,6 +120,22 @@ public final class LogPipeline {
   public void start() {
     writer.start();
     shipper.start();
+  }
+
+  /** The journal writer and the shipper, for {@code /healthz}. */
+  public List<Worker> workers() {
+    return List.of(
+        Worker.of("log-journal", () -> writer.isAlive() || !started(), () -> writerFailures),
+        Worker.of("log-shipper", () -> shipper.isAlive() || !started(), () -> shipperFailures));
+  }
+
+  /** True once both threads have ended (a stop with a short deadline may return before). */
+  boolean stopped() {
+    return !writer.isAlive() && !shipper.isAlive();
+  }
+
+  private boolean started() {
+    return writer.getState() != Thread.State.NEW && !stopping;
   }
 
   /**
@@ -153,11 +178,14 @@ public final class LogPipeline {
    * in the journal for the next start), and stops both threads. Idempotent.
    */
   public void stop(Duration deadline) {
-    stopDeadline = clock.instant().plus(deadline);
+    Instant end = clock.instant().plus(deadline);
+    stopDeadline = end;
     stopping = true;
+    signal();
     try {
-      writer.join(deadline.plusSeconds(2).toMillis());
-      shipper.join(deadline.plusSeconds(2).toMillis());
+      // journaling what is queued is local disk work: it gets at least WRITER_STOP
+      writer.join(Math.max(WRITER_STOP.toMillis(), deadline.toMillis()));
+      shipper.join(Math.max(1, Duration.between(clock.instant(), end).toMillis()));
       if (!writer.isAlive() && !shipper.isAlive()) {
         spool.close();
       }
@@ -169,34 +197,60 @@ public final class LogPipeline {
   }
 
   private LogLine line(LogLevel level, String message, UUID jobId, String nodeId, String source) {
-    return new LogLine(
-        UUID.randomUUID(), sequence.next(), clock.instant(), level, message, jobId, nodeId, source);
+    return new LogLine(UUID.randomUUID(), clock.instant(), level, message, jobId, nodeId, source);
   }
 
-  /** The journal writer: queue -> disk, in order. */
+  /**
+   * The journal writer: queue -> disk, in order. A failing write (disk full, a file removed under
+   * it) is logged and retried every second with the same lines (their ids make a repeat harmless);
+   * meanwhile producers wait on the full queue. At stop it gives up after the stop deadline.
+   */
   private void journal() {
     List<LogLine> lines = new ArrayList<>();
     long lastSync = System.nanoTime();
     boolean dirty = false;
+    boolean failing = false;
     try {
-      while (!stopping || !queue.isEmpty()) {
-        LogLine first = queue.poll(JOURNAL_TICK_MS, TimeUnit.MILLISECONDS);
-        if (first != null) {
-          lines.add(first);
-          queue.drainTo(lines, 4 * settings.batchSize());
-          write(lines);
-          lines.clear();
-          dirty = true;
-        }
-        if (dirty && System.nanoTime() - lastSync >= SYNC_EVERY.toNanos()) {
-          spool.sync();
-          lastSync = System.nanoTime();
-          dirty = false;
+      while (!stopping || !queue.isEmpty() || !lines.isEmpty()) {
+        try {
+          if (lines.isEmpty()) {
+            LogLine first = queue.poll(JOURNAL_TICK_MS, TimeUnit.MILLISECONDS);
+            if (first != null) {
+              lines.add(first);
+              queue.drainTo(lines, 4 * settings.batchSize());
+            }
+          }
+          if (!lines.isEmpty()) {
+            write(lines);
+            lines.clear();
+            dirty = true;
+          }
+          if (dirty && System.nanoTime() - lastSync >= SYNC_EVERY.toNanos()) {
+            spool.sync();
+            lastSync = System.nanoTime();
+            dirty = false;
+          }
+          if (failing) {
+            log.info("the log journal works again");
+            failing = false;
+          }
+        } catch (IOException | RuntimeException e) {
+          writerFailures++;
+          if (!failing) {
+            log.error(
+                "writing the log journal failed ({}); retrying every second, producers wait", e);
+            failing = true;
+          }
+          if (stopping && !clock.instant().isBefore(stopDeadline)) {
+            log.error("stopping with {} log line(s) not journaled", lines.size() + queue.size());
+            return;
+          }
+          Thread.sleep(SYNC_EVERY.toMillis());
         }
       }
       spool.sync();
     } catch (IOException e) {
-      log.error("the log journal failed; new log lines cannot be kept: {}", e.toString());
+      log.error("the final fsync of the log journal failed: {}", e.toString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
@@ -236,45 +290,62 @@ public final class LogPipeline {
 
   /** The shipper: journal -> backend, oldest first. */
   private void ship() {
-    long firstSeen = 0;
     try {
-      while (true) {
-        boolean draining = stopping && writerDone;
-        if (draining && (!spool.hasBacklog() || !clock.instant().isBefore(stopDeadline))) {
-          return;
-        }
-        if (clock.instant().isBefore(nextTry)) {
-          if (draining) {
-            return;
-          }
-          await(Duration.ofMillis(JOURNAL_TICK_MS));
-          continue;
-        }
-        LogSpool.Batch batch = spool.read(settings.batchSize());
-        if (batch.lines().isEmpty()) {
-          spool.ack(batch);
-          firstSeen = 0;
-          await(settings.flushInterval());
-          continue;
-        }
-        if (firstSeen == 0) {
-          firstSeen = System.nanoTime();
-        }
-        boolean full = batch.lines().size() >= settings.batchSize();
-        boolean old = System.nanoTime() - firstSeen >= settings.flushInterval().toNanos();
-        if (!full && !old && !stopping) {
-          await(Duration.ofMillis(JOURNAL_TICK_MS / 2));
-          continue;
-        }
-        if (deliver(batch)) {
-          spool.ack(batch);
-          firstSeen = 0;
-        }
+      while (shipOnce()) {
+        // one batch (or one wait) per round
       }
-    } catch (IOException e) {
-      log.error("reading the log journal failed; unshipped lines stay on disk: {}", e.toString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  private boolean shipStep() throws IOException, InterruptedException {
+    boolean draining = stopping && writerDone;
+    if (draining && (!spool.hasBacklog() || !clock.instant().isBefore(stopDeadline))) {
+      return false;
+    }
+    if (clock.instant().isBefore(nextTry)) {
+      if (draining) {
+        return false;
+      }
+      await(Duration.ofMillis(JOURNAL_TICK_MS));
+      return true;
+    }
+    LogSpool.Batch batch = spool.read(settings.batchSize());
+    if (batch.lines().isEmpty()) {
+      spool.ack(batch);
+      firstSeen = null;
+      await(settings.flushInterval());
+      return true;
+    }
+    if (firstSeen == null) {
+      firstSeen = clock.instant();
+    }
+    boolean full = batch.lines().size() >= settings.batchSize();
+    boolean old = !clock.instant().isBefore(firstSeen.plus(settings.flushInterval()));
+    if (!full && !old && !stopping) {
+      await(Duration.ofMillis(JOURNAL_TICK_MS / 2));
+      return true;
+    }
+    if (deliver(batch)) {
+      spool.ack(batch);
+      firstSeen = null;
+    }
+    return true;
+  }
+
+  /** One round of the shipper; false when it should end. Failures are logged and retried. */
+  private boolean shipOnce() throws InterruptedException {
+    try {
+      return shipStep();
+    } catch (IOException | RuntimeException e) {
+      shipperFailures++;
+      log.error("shipping the log journal failed ({}); retrying, lines stay on disk", e);
+      if (stopping) {
+        return false;
+      }
+      nextTry = clock.instant().plus(backoff.delay(failures++));
+      return true;
     }
   }
 

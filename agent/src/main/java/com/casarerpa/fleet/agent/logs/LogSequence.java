@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * than the time between runs); seeding also from the spool's highest seq covers that case for lines
  * not yet shipped.
  */
-public final class LogSequence {
+final class LogSequence {
   private final InstantSource clock;
   private final AtomicLong last;
 

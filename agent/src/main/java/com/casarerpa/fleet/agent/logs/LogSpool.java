@@ -1,6 +1,8 @@
 package com.casarerpa.fleet.agent.logs;
 
 import com.casarerpa.fleet.agent.internal.Json;
+import com.casarerpa.fleet.agent.internal.PrivateFiles;
+import com.casarerpa.fleet.workflow.LogLevel;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -15,17 +17,26 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.LongConsumer;
+import java.util.UUID;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The write-ahead journal of log lines: every accepted line is appended here before it is shipped.
- * Segments are JSON-lines files named by their first {@code seq}, so their names sort in log order;
- * a small {@code acked} file holds the highest {@code seq} the backend acknowledged, so a restart
- * replays only what may not have arrived (and the client {@code id} makes that replay idempotent).
+ * The journal assigns each line its {@code seq} as it writes it, so journal order and {@code seq}
+ * order are the same thing whatever the producers' interleaving (the reader's "after the acked
+ * {@code seq}" can then never skip a line). Segments are JSON-lines files named by their first
+ * {@code seq}, so their names sort in log order; a small {@code acked} file holds the highest
+ * {@code seq} the backend acknowledged, so a restart replays only what may not have arrived (and
+ * the client {@code id} makes that replay idempotent).
+ *
+ * <p>The journal belongs to one robot: {@link #bindRobot} records its id in the file {@code robot}.
+ * Nothing is read for shipping before that; segments a previous run of another robot left (or an
+ * unlabelled journal) are moved aside to {@code foreign-<robot>-<time>/} and never shipped with
+ * this robot's key. Files are private to the user ({@link PrivateFiles}).
  *
  * <p>One writer thread calls {@link #append} and {@link #sync}; one reader thread calls {@link
  * #read} and {@link #ack}. They share only the segment index, guarded by {@code this} and never
@@ -44,13 +55,17 @@ public final class LogSpool {
   private final long segmentBytes;
   private final Duration retention;
   private final InstantSource clock;
-  private final LongConsumer onDropped;
+  private long droppedAtOpen;
 
   /** First seq of each segment -> bytes written to it so far (guarded by this). */
   private final TreeMap<Long, Long> segments = new TreeMap<>();
 
   private long bytes;
   private volatile long maxSeq;
+  private LogSequence sequence;
+  private UUID previousRobot;
+  private final List<Long> inherited = new ArrayList<>();
+  private volatile UUID robot;
   private long writing = -1;
   private FileChannel current;
   private long currentSize;
@@ -61,14 +76,12 @@ public final class LogSpool {
   private FileChannel reading;
   private long readingSegment = -1;
 
-  public LogSpool(
-      Path dir, long maxBytes, Duration retention, InstantSource clock, LongConsumer onDropped) {
+  public LogSpool(Path dir, long maxBytes, Duration retention, InstantSource clock) {
     this.dir = dir;
     this.maxBytes = maxBytes;
     this.segmentBytes = Math.max(64 * 1024, Math.min(SEGMENT_BYTES, maxBytes / 8));
     this.retention = retention;
     this.clock = clock;
-    this.onDropped = onDropped;
   }
 
   /** Lines read from the journal, and where the reader continues once they are acknowledged. */
@@ -76,24 +89,25 @@ public final class LogSpool {
 
   /** Creates the folder, drops expired segments, and indexes what a previous run left. */
   public void open() throws IOException {
-    Files.createDirectories(dir);
+    PrivateFiles.directory(dir);
     ackFile =
-        FileChannel.open(
+        PrivateFiles.open(
             dir.resolve("acked"),
-            StandardOpenOption.CREATE,
-            StandardOpenOption.READ,
-            StandardOpenOption.WRITE);
+            Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE));
     acked = readAcked();
+    previousRobot = readRobot();
     maxSeq = acked;
     for (Path file : segmentFiles()) {
       if (Files.getLastModifiedTime(file).toInstant().isBefore(clock.instant().minus(retention))) {
         drop(file, "older than the retention of " + retention.toDays() + " days");
       } else {
         segments.put(firstSeq(file), Files.size(file));
+        inherited.add(firstSeq(file));
         bytes += Files.size(file);
       }
     }
     if (!segments.isEmpty()) {
+      maxSeq = Math.max(maxSeq, segments.lastKey());
       for (LogLine line :
           parse(Files.readAllBytes(path(segments.lastKey())), true, Integer.MAX_VALUE).lines()) {
         maxSeq = Math.max(maxSeq, line.seq());
@@ -101,6 +115,61 @@ public final class LogSpool {
       log.info(
           "log journal holds {} segment(s), {} bytes, from a previous run", segments.size(), bytes);
     }
+    sequence = new LogSequence(clock, maxSeq);
+  }
+
+  /**
+   * Records which robot this journal ships for, once registration told us. Segments a previous run
+   * left under another robot (or under none recorded) are moved aside, logged as ERROR and never
+   * shipped with this robot's key; until this call nothing is read for shipping.
+   */
+  public void bindRobot(UUID robotId) throws IOException {
+    if (robotId.equals(robot)) {
+      return;
+    }
+    List<Long> foreign = new ArrayList<>();
+    synchronized (this) {
+      if (!robotId.equals(previousRobot)) {
+        for (Long first : inherited) {
+          Long size = segments.remove(first);
+          if (size != null) {
+            bytes -= size;
+            foreign.add(first);
+          }
+        }
+      }
+      inherited.clear();
+    }
+    if (!foreign.isEmpty()) {
+      String owner = previousRobot == null ? "unknown" : previousRobot.toString();
+      Path aside = dir.resolve("foreign-" + owner + "-" + clock.instant().toEpochMilli());
+      PrivateFiles.directory(aside);
+      for (Long first : foreign) {
+        Files.move(path(first), aside.resolve(path(first).getFileName()));
+      }
+      log.error(
+          "the log journal in {} holds {} segment(s) of robot {} from a previous run; they are"
+              + " not this robot's ({}) and were moved to {} instead of being shipped with this"
+              + " robot's key",
+          dir,
+          foreign.size(),
+          owner,
+          robotId,
+          aside);
+    }
+    PrivateFiles.write(dir.resolve("robot"), robotId + "\n");
+    previousRobot = robotId;
+    robot = robotId;
+  }
+
+  /** The robot this journal ships for, or null before {@link #bindRobot}. */
+  public UUID robot() {
+    return robot;
+  }
+
+  /** Lines {@link #open} dropped because their segment was past the retention. */
+  public long droppedAtOpen() {
+    return droppedAtOpen;
   }
 
   public long maxBytes() {
@@ -118,18 +187,20 @@ public final class LogSpool {
 
   /**
    * Appends the lines the disk budget admits, in order, to the OS (not yet fsynced: see {@link
-   * #sync}); returns the lines refused by the budget.
+   * #sync}), giving each its {@code seq} here (the {@code seq} a line arrives with is ignored);
+   * returns the lines refused by the budget. One writer thread only.
    */
   public List<LogLine> append(List<LogLine> lines) throws IOException {
     List<LogLine> refused = new ArrayList<>();
     ByteArrayOutputStream text = new ByteArrayOutputStream();
     long budgetLeft = maxBytes - bytes();
-    for (LogLine line : lines) {
+    for (LogLine unsequenced : lines) {
+      LogLine line = unsequenced.withSeq(sequence.next());
       byte[] json = Json.MAPPER.writeValueAsBytes(line);
       long size = json.length + 1L;
       boolean low = !line.level().atLeast(LogLevel.INFO);
       if (size > budgetLeft || (low && maxBytes - budgetLeft + size > maxBytes * 9 / 10)) {
-        refused.add(line);
+        refused.add(unsequenced);
         continue;
       }
       if (current == null || currentSize + text.size() >= segmentBytes) {
@@ -152,16 +223,22 @@ public final class LogSpool {
     }
   }
 
-  /** True when lines not yet acknowledged are journaled. */
+  /** True when lines not yet acknowledged are journaled for the bound robot. */
   public boolean hasBacklog() {
-    return maxSeq > acked;
+    return robot != null && maxSeq > acked;
   }
 
-  /** Up to {@code max} unacknowledged lines, oldest first; does not move the reader. */
+  /**
+   * Up to {@code max} unacknowledged lines, oldest first; does not move the reader. Empty before
+   * {@link #bindRobot}.
+   */
   public Batch read(int max) throws IOException {
     List<LogLine> lines = new ArrayList<>();
     long segment = readSegment;
     long offset = readOffset;
+    if (robot == null) {
+      return new Batch(lines, segment, offset);
+    }
     while (lines.size() < max) {
       Map.Entry<Long, Long> at = locate(segment);
       if (at == null) {
@@ -175,6 +252,7 @@ public final class LogSpool {
       if (offset >= end) {
         if (isSealed(segment) && locate(segment + 1) != null) {
           segment++;
+          offset = 0; // the next segment may start at exactly this seq: read it from its start
           continue;
         }
         break;
@@ -286,11 +364,12 @@ public final class LogSpool {
       current.close();
     }
     current =
-        FileChannel.open(
+        PrivateFiles.open(
             path(firstSeq),
-            StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE,
-            StandardOpenOption.TRUNCATE_EXISTING);
+            Set.of(
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING));
     currentSize = 0;
     synchronized (this) {
       writing = firstSeq;
@@ -340,6 +419,19 @@ public final class LogSpool {
     }
   }
 
+  private UUID readRobot() throws IOException {
+    Path file = dir.resolve("robot");
+    if (!Files.exists(file)) {
+      return null;
+    }
+    try {
+      return UUID.fromString(Files.readString(file, StandardCharsets.UTF_8).trim());
+    } catch (IllegalArgumentException e) {
+      log.warn("log journal robot mark unreadable; treating the journal as another robot's");
+      return null;
+    }
+  }
+
   private List<Path> segmentFiles() throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
       return files.filter(LogSpool::isSegment).sorted().toList();
@@ -368,6 +460,6 @@ public final class LogSpool {
     }
     Files.deleteIfExists(file);
     log.error("dropped {} journaled log lines ({}): {}", lines, file.getFileName(), why);
-    onDropped.accept(lines);
+    droppedAtOpen += lines;
   }
 }

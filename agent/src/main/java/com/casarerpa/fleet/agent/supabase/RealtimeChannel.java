@@ -277,8 +277,8 @@ public final class RealtimeChannel {
 
   private void applyPresence(JsonNode byKey, int sign) {
     byKey
-        .fields()
-        .forEachRemaining(
+        .properties()
+        .forEach(
             e -> {
               int metas = e.getValue().path("metas").size();
               presenceMetas.merge(e.getKey(), sign * metas, Integer::sum);

@@ -3,21 +3,18 @@ package com.casarerpa.fleet.agent.supabase;
 import com.casarerpa.fleet.agent.config.Secrets;
 import com.casarerpa.fleet.agent.internal.Backoff;
 import com.casarerpa.fleet.agent.internal.ExecutorStop;
+import com.casarerpa.fleet.agent.internal.GuardedScheduler;
 import com.casarerpa.fleet.agent.internal.Json;
-import com.casarerpa.fleet.agent.internal.NamedThreads;
+import com.casarerpa.fleet.agent.internal.Worker;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -49,10 +46,8 @@ public final class RealtimeClient {
   private final String accessTokenForScrub;
   private final Duration heartbeatInterval;
   private final Backoff reconnectBackoff;
-  private final ScheduledExecutorService loop =
-      Executors.newSingleThreadScheduledExecutor(new NamedThreads("agent-realtime", true));
+  private final GuardedScheduler loop = new GuardedScheduler("agent-realtime");
   private final Map<String, RealtimeChannel> channels = new LinkedHashMap<>();
-  private final List<Consumer<Boolean>> connectionListeners = new CopyOnWriteArrayList<>();
   private final AtomicLong refs = new AtomicLong();
 
   // owned by the loop thread
@@ -112,9 +107,9 @@ public final class RealtimeClient {
     return channel;
   }
 
-  /** Called with true when the socket opens and false when it is lost. */
-  public void onConnectionChange(Consumer<Boolean> listener) {
-    connectionListeners.add(listener);
+  /** The loop thread (socket, channels, listeners), for {@code /healthz}. */
+  public Worker worker() {
+    return Worker.of("realtime", loop::alive, loop::failures);
   }
 
   public void start() {
@@ -169,7 +164,6 @@ public final class RealtimeClient {
     heartbeatTask =
         loop.scheduleAtFixedRate(this::heartbeat, millis, millis, TimeUnit.MILLISECONDS);
     log.debug("realtime socket open");
-    connectionListeners.forEach(l -> l.accept(true));
     channels.values().forEach(RealtimeChannel::join);
   }
 
@@ -187,9 +181,6 @@ public final class RealtimeClient {
       log.warn("realtime connection lost ({}); reconnecting in {} ms", reason, wait.toMillis());
     } else {
       log.debug("realtime connect failed ({}); retry in {} ms", reason, wait.toMillis());
-    }
-    if (wasConnected) {
-      connectionListeners.forEach(l -> l.accept(false));
     }
     loop.schedule(this::connect, wait.toMillis(), TimeUnit.MILLISECONDS);
   }

@@ -3,6 +3,7 @@ package com.casarerpa.fleet.agent.supabase;
 import com.casarerpa.fleet.agent.config.Secrets;
 import com.casarerpa.fleet.agent.internal.Backoff;
 import com.casarerpa.fleet.agent.internal.Json;
+import com.casarerpa.fleet.agent.internal.Sleeper;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.Map;
 import java.util.Optional;
 import okhttp3.MediaType;
@@ -36,13 +38,28 @@ public final class SupabaseRest {
   private final String baseUrl;
   private final String anonKey;
   private final String robotKey;
+  private final InstantSource clock;
+  private final Sleeper sleeper;
   private volatile Instant lastServerDate;
 
   public SupabaseRest(OkHttpClient http, URI supabaseUrl, String anonKey, String robotKey) {
+    this(http, supabaseUrl, anonKey, robotKey, InstantSource.system(), Sleeper.SYSTEM);
+  }
+
+  /** With the clock and sleeper that retries and deadlines use (tests drive both). */
+  public SupabaseRest(
+      OkHttpClient http,
+      URI supabaseUrl,
+      String anonKey,
+      String robotKey,
+      InstantSource clock,
+      Sleeper sleeper) {
     this.http = http;
     this.baseUrl = supabaseUrl.toString();
     this.anonKey = anonKey;
     this.robotKey = robotKey;
+    this.clock = clock;
+    this.sleeper = sleeper;
   }
 
   /** An HTTP client whose every call ends within {@code timeout}. */
@@ -64,24 +81,52 @@ public final class SupabaseRest {
    * @return the response JSON; {@link NullNode} for 204
    */
   public JsonNode rpc(String name, Map<String, ?> params, RetryPolicy policy) {
+    return rpc(name, params, policy, null);
+  }
+
+  /**
+   * Like {@link #rpc(String, Map, RetryPolicy)}, but the call and its retries end within {@code
+   * within} (the shutdown uses this to stay inside its budget).
+   *
+   * @throws BackendUnavailable when the time ran out first
+   */
+  public JsonNode rpc(String name, Map<String, ?> params, RetryPolicy policy, Duration within) {
+    Instant end = within == null ? Instant.MAX : clock.instant().plus(within);
     Backoff backoff = new Backoff(policy.base(), policy.cap());
     SupabaseException last = null;
     for (int attempt = 0; attempt < policy.maxAttempts(); attempt++) {
       if (attempt > 0) {
-        pause(name, attempt, backoff.delay(attempt - 1), last);
+        Duration wait = backoff.delay(attempt - 1);
+        if (within != null && !clock.instant().plus(wait).isBefore(end)) {
+          break;
+        }
+        pause(name, attempt, wait, last);
+      }
+      Duration left = within == null ? null : Duration.between(clock.instant(), end);
+      if (left != null && (left.isNegative() || left.isZero())) {
+        break;
       }
       try {
-        return callOnce(name, params);
+        return callOnce(name, params, left);
       } catch (BackendUnavailable e) {
         last = e;
       }
     }
+    if (last == null) {
+      throw new BackendUnavailable(
+          "rpc " + name + ": no time left (" + within + ")", 0, null, null);
+    }
     throw last;
   }
 
-  private JsonNode callOnce(String name, Map<String, ?> params) {
+  private JsonNode callOnce(String name, Map<String, ?> params, Duration timeout) {
     Request request = request("/rest/v1/rpc/" + name).post(body(params)).build();
-    try (Response response = http.newCall(request).execute()) {
+    okhttp3.Call call = http.newCall(request);
+    if (timeout != null && timeout.compareTo(Duration.ofMillis(http.callTimeoutMillis())) < 0) {
+      call.timeout()
+          .timeout(Math.max(1, timeout.toMillis()), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+    try (Response response = call.execute()) {
       noteServerDate(response);
       String text = bodyText(response.body());
       if (response.isSuccessful()) {
@@ -158,14 +203,14 @@ public final class SupabaseRest {
     }
   }
 
-  private static void pause(String name, int attempt, Duration jitter, SupabaseException last) {
+  private void pause(String name, int attempt, Duration jitter, SupabaseException last) {
     Duration wait = jitter;
     if (last instanceof BackendUnavailable b && b.getCause() instanceof RetryAfter r) {
       wait = wait.compareTo(r.wait) > 0 ? wait : r.wait;
     }
     log.debug("rpc {} attempt {} failed ({}); retrying in {} ms", name, attempt, last, wait);
     try {
-      Thread.sleep(wait.toMillis());
+      sleeper.sleep(wait);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new BackendUnavailable("rpc " + name + ": interrupted while retrying", 0, null, e);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.casarerpa.fleet.agent.support.TestKeys;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -157,5 +158,41 @@ class ConfigReaderTest {
 
     assertThat(Arrays.stream(Setting.values()))
         .allSatisfy(s -> assertThat(example).contains("\n" + s.name() + "="));
+  }
+
+  @Test
+  void a_config_file_holding_the_robot_key_that_others_can_read_is_warned_about()
+      throws IOException {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        com.casarerpa.fleet.agent.internal.PrivateFiles.posix(dir.getFileSystem()));
+    file(
+        "SUPABASE_URL=http://file:1",
+        "SUPABASE_ANON_KEY=" + TestKeys.ANON_KEY,
+        "ROBOT_API_KEY=" + TestKeys.ROBOT_KEY);
+    Path file = dir.resolve("agent.env");
+    java.nio.file.Files.setPosixFilePermissions(
+        file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+
+    assertThat(ConfigSources.load(null, dir, Map.of(), Map.of()).warnings())
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .contains(file.toString(), "ROBOT_API_KEY", "rw-r--r--", "chmod 600");
+
+    java.nio.file.Files.setPosixFilePermissions(
+        file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    assertThat(ConfigSources.load(null, dir, Map.of(), Map.of()).warnings()).isEmpty();
+  }
+
+  @Test
+  void the_builder_starts_from_the_same_defaults_the_reader_applies() {
+    AgentConfig read = AgentConfig.fromSettings(TestKeys.settings("http://x:1"));
+
+    AgentConfig built =
+        AgentConfig.builder(URI.create("http://x:1"), TestKeys.ANON_KEY, TestKeys.ROBOT_KEY)
+            .hostname(read.hostname())
+            .opsPort(AgentConfig.OPS_DISABLED)
+            .build();
+
+    assertThat(built).isEqualTo(read);
+    assertThat(read.toBuilder().maxConcurrentJobs(4).build().maxConcurrentJobs()).isEqualTo(4);
   }
 }

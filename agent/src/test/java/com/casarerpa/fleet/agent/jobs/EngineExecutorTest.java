@@ -1,10 +1,12 @@
 package com.casarerpa.fleet.agent.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.casarerpa.fleet.agent.internal.Json;
-import com.casarerpa.fleet.agent.logs.LogLevel;
 import com.casarerpa.fleet.agent.support.Workflows;
+import com.casarerpa.fleet.workflow.CancellationToken;
+import com.casarerpa.fleet.workflow.LogLevel;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
@@ -56,7 +58,7 @@ class EngineExecutorTest {
 
     ExecutionResult result =
         EngineExecutor.standard(work)
-            .execute(job(workflow, payload), listener, new JobCancellation());
+            .execute(job(workflow, payload), listener, new CancellationToken());
 
     assertThat(result.status()).isEqualTo(ExecutionResult.Status.COMPLETED);
     assertThat(result.output().path("executed_nodes").asInt()).isEqualTo(3);
@@ -67,7 +69,7 @@ class EngineExecutorTest {
   @Test
   void a_cancel_cuts_a_wait_node_short() throws Exception {
     ObjectNode workflow = Workflows.linear("long wait").waitSeconds(60).end();
-    JobCancellation cancellation = new JobCancellation();
+    CancellationToken cancellation = new CancellationToken();
     EngineExecutor executor = EngineExecutor.standard(work);
 
     CompletableFuture<ExecutionResult> run =
@@ -75,8 +77,9 @@ class EngineExecutorTest {
             () ->
                 executor.execute(
                     job(workflow, Json.MAPPER.createObjectNode()), listener, cancellation));
-    Thread.sleep(200);
-    cancellation.request(CancelReason.OPERATOR);
+    // progress is reported as each node starts: the second report is the wait node's
+    await().until(() -> progress.size() >= 2);
+    cancellation.cancel("operator");
 
     assertThat(run.get(2, TimeUnit.SECONDS).status()).isEqualTo(ExecutionResult.Status.CANCELLED);
   }
@@ -87,7 +90,8 @@ class EngineExecutorTest {
         Workflows.linear("bad").node("NoSuchNode", Json.MAPPER.createObjectNode()).end();
 
     ExecutionResult result =
-        EngineExecutor.standard(work).execute(job(workflow, null), listener, new JobCancellation());
+        EngineExecutor.standard(work)
+            .execute(job(workflow, null), listener, new CancellationToken());
 
     assertThat(result.status()).isEqualTo(ExecutionResult.Status.FAILED);
     assertThat(result.retryable()).isFalse();

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.casarerpa.fleet.agent.supabase.SupabaseRest;
 import com.casarerpa.fleet.agent.support.FakeFleetBackend;
 import com.casarerpa.fleet.agent.support.TestKeys;
+import com.casarerpa.fleet.workflow.LogLevel;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LogPipelineTest {
+  private static final UUID ROBOT = UUID.randomUUID();
   @TempDir Path dir;
   private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
   private FakeFleetBackend backend;
@@ -53,9 +55,9 @@ class LogPipelineTest {
   }
 
   private LogSpool journal(long maxBytes) throws IOException {
-    LogSpool journal =
-        new LogSpool(dir, maxBytes, Duration.ofDays(30), InstantSource.system(), n -> {});
+    LogSpool journal = new LogSpool(dir, maxBytes, Duration.ofDays(30), InstantSource.system());
     journal.open();
+    journal.bindRobot(ROBOT);
     return journal;
   }
 
@@ -181,5 +183,25 @@ class LogPipelineTest {
     }
     assertThat(messages()).containsExactlyElementsOf(expected);
     assertThat(metrics.counter("agent.log.lines.dropped").count()).isZero();
+  }
+
+  @Test
+  void lines_dropped_for_retention_when_the_journal_opens_are_counted() throws Exception {
+    LogSpool previous = journal();
+    previous.append(
+        List.of(
+            new LogLine(UUID.randomUUID(), Instant.now(), LogLevel.INFO, "old", null, null, "w"),
+            new LogLine(UUID.randomUUID(), Instant.now(), LogLevel.INFO, "old", null, null, "w")));
+    previous.close();
+    try (var files = java.nio.file.Files.list(dir)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".jsonl")).toList()) {
+        java.nio.file.Files.setLastModifiedTime(
+            file, java.nio.file.attribute.FileTime.from(Instant.now().minus(Duration.ofDays(31))));
+      }
+    }
+
+    pipeline = pipeline(journal(), 100);
+
+    assertThat(metrics.counter("agent.log.lines.dropped").count()).isEqualTo(2);
   }
 }

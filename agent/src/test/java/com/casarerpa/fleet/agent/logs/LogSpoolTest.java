@@ -1,32 +1,40 @@
 package com.casarerpa.fleet.agent.logs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.casarerpa.fleet.agent.internal.PrivateFiles;
+import com.casarerpa.fleet.workflow.LogLevel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LogSpoolTest {
   @TempDir Path dir;
-  private final AtomicLong dropped = new AtomicLong();
+  private static final UUID ROBOT = UUID.randomUUID();
   private final InstantSource clock = InstantSource.fixed(Instant.parse("2026-11-25T12:00:00Z"));
 
   private LogSpool journal(long maxBytes) throws IOException {
-    LogSpool journal = new LogSpool(dir, maxBytes, Duration.ofDays(30), clock, dropped::addAndGet);
+    LogSpool journal = new LogSpool(dir, maxBytes, Duration.ofDays(30), clock);
     journal.open();
+    journal.bindRobot(ROBOT);
     return journal;
+  }
+
+  private static List<UUID> ids(List<LogLine> lines) {
+    return lines.stream().map(LogLine::id).toList();
   }
 
   private static List<LogLine> lines(long fromSeq, int n, LogLevel level, String text) {
@@ -72,13 +80,13 @@ class LogSpoolTest {
     journal.append(written.subList(10, 25));
 
     LogSpool.Batch first = journal.read(10);
-    assertThat(first.lines()).containsExactlyElementsOf(written.subList(0, 10));
+    assertThat(ids(first.lines())).containsExactlyElementsOf(ids(written.subList(0, 10)));
     assertThat(journal.read(10).lines())
         .as("read does not move the reader")
         .isEqualTo(first.lines());
     journal.ack(first);
 
-    assertThat(drain(journal, 10)).containsExactlyElementsOf(written.subList(10, 25));
+    assertThat(ids(drain(journal, 10))).containsExactlyElementsOf(ids(written.subList(10, 25)));
     assertThat(journal.hasBacklog()).isFalse();
   }
 
@@ -94,12 +102,12 @@ class LogSpoolTest {
     LogSpool again = journal(1024 * 1024);
 
     assertThat(again.hasBacklog()).isTrue();
-    assertThat(again.maxSeq()).isEqualTo(119);
+    assertThat(again.maxSeq()).isEqualTo(first.maxSeq());
     List<LogLine> later = lines(120, 3);
     again.append(later);
     List<LogLine> expected = new ArrayList<>(written.subList(8, 20));
     expected.addAll(later);
-    assertThat(drain(again, 5)).containsExactlyElementsOf(expected);
+    assertThat(ids(drain(again, 5))).containsExactlyElementsOf(ids(expected));
     again.close();
 
     LogSpool third = journal(1024 * 1024);
@@ -120,7 +128,7 @@ class LogSpoolTest {
     }
     assertThat(segmentCount()).isGreaterThan(2);
 
-    assertThat(drain(journal, 7)).containsExactlyElementsOf(written);
+    assertThat(ids(drain(journal, 7))).containsExactlyElementsOf(ids(written));
     assertThat(segmentCount()).isEqualTo(1);
   }
 
@@ -140,7 +148,7 @@ class LogSpoolTest {
 
     List<LogLine> expected = new ArrayList<>(written);
     expected.addAll(later);
-    assertThat(drain(again, 100)).containsExactlyElementsOf(expected);
+    assertThat(ids(drain(again, 100))).containsExactlyElementsOf(ids(expected));
   }
 
   @Test
@@ -170,8 +178,8 @@ class LogSpoolTest {
     errors.stream().filter(l -> !refusedErrors.contains(l)).forEach(accepted::add);
     assertThat(journal.bytes()).isLessThanOrEqualTo(100 * 1024);
 
-    assertThat(drain(journal, 50)).containsExactlyElementsOf(accepted);
-    assertThat(dropped.get()).isZero();
+    assertThat(ids(drain(journal, 50))).containsExactlyElementsOf(ids(accepted));
+    assertThat(journal.droppedAtOpen()).isZero();
     assertThat(journal.append(lines(seq + 100, 1, LogLevel.DEBUG, "room again "))).isEmpty();
   }
 
@@ -189,7 +197,93 @@ class LogSpoolTest {
     LogSpool again = journal(1024 * 1024);
 
     assertThat(again.hasBacklog()).isFalse();
-    assertThat(dropped.get()).isEqualTo(3);
+    assertThat(again.droppedAtOpen()).isEqualTo(3);
+  }
+
+  @Test
+  void the_journal_orders_lines_itself_so_an_acknowledgement_never_skips_a_late_line()
+      throws Exception {
+    LogSpool journal = journal(1024 * 1024);
+    List<LogLine> numbered = lines(1, 3);
+    // producers raced: the line numbered 2 reaches the journal first and is shipped and acked
+    journal.append(List.of(numbered.get(1)));
+    assertThat(ids(drain(journal, 10))).containsExactly(numbered.get(1).id());
+
+    journal.append(List.of(numbered.get(0), numbered.get(2)));
+
+    List<LogLine> late = drain(journal, 10);
+    assertThat(ids(late)).containsExactly(numbered.get(0).id(), numbered.get(2).id());
+    assertThat(late).extracting(LogLine::seq).isSorted().doesNotHaveDuplicates();
+  }
+
+  @Test
+  void a_previous_run_s_lines_of_another_robot_are_set_aside_and_never_read_for_this_robot()
+      throws Exception {
+    LogSpool first = journal(1024 * 1024);
+    first.append(lines(1, 5));
+    // no close(): that robot's agent died with lines unshipped
+
+    LogSpool again = new LogSpool(dir, 1024 * 1024, Duration.ofDays(30), clock);
+    again.open();
+    List<LogLine> ours = lines(1, 2);
+    again.append(ours);
+    assertThat(again.read(100).lines()).as("nothing is read before the robot is known").isEmpty();
+    assertThat(again.hasBacklog()).isFalse();
+    UUID other = UUID.randomUUID();
+    again.bindRobot(other);
+
+    assertThat(ids(drain(again, 100))).containsExactlyElementsOf(ids(ours));
+    try (Stream<Path> files = Files.list(dir)) {
+      Path aside =
+          files
+              .filter(f -> f.getFileName().toString().startsWith("foreign-" + ROBOT))
+              .findFirst()
+              .orElseThrow();
+      try (Stream<Path> kept = Files.list(aside)) {
+        assertThat(kept.count()).as("the other robot's segment is kept, not deleted").isOne();
+      }
+    }
+    assertThat(Files.readString(dir.resolve("robot")).trim()).isEqualTo(other.toString());
+  }
+
+  @Test
+  void a_journal_without_a_recorded_robot_is_not_shipped_under_the_next_key() throws Exception {
+    LogSpool unlabelled = new LogSpool(dir, 1024 * 1024, Duration.ofDays(30), clock);
+    unlabelled.open();
+    unlabelled.append(lines(1, 3));
+
+    LogSpool again = journal(1024 * 1024);
+
+    assertThat(drain(again, 100)).isEmpty();
+  }
+
+  @Test
+  void the_same_robot_ships_what_its_previous_run_left() throws Exception {
+    LogSpool first = journal(1024 * 1024);
+    List<LogLine> left = lines(1, 4);
+    first.append(left);
+
+    assertThat(ids(drain(journal(1024 * 1024), 100))).containsExactlyElementsOf(ids(left));
+  }
+
+  @Test
+  void the_journal_folder_and_files_are_private_to_the_user() throws Exception {
+    assumeTrue(PrivateFiles.posix(dir.getFileSystem()), "POSIX permissions only");
+    Path folder = dir.resolve("spool");
+    LogSpool journal = new LogSpool(folder, 1024 * 1024, Duration.ofDays(30), clock);
+    journal.open();
+    journal.bindRobot(ROBOT);
+    journal.append(lines(1, 2));
+
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(folder)))
+        .isEqualTo("rwx------");
+    try (Stream<Path> files = Files.list(folder)) {
+      for (Path file : files.toList()) {
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+            .as(file.getFileName().toString())
+            .isEqualTo("rw-------");
+      }
+    }
   }
 
   private long segmentCount() throws IOException {

@@ -7,6 +7,8 @@ import com.casarerpa.fleet.agent.support.TestKeys;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
@@ -166,5 +168,50 @@ class SupabaseRestTest {
     assertThatThrownBy(() -> rest.rpc("claim_jobs", Map.of(), RetryPolicy.ONCE))
         .isInstanceOf(BackendUnavailable.class)
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain(TestKeys.ROBOT_KEY));
+  }
+
+  /** A clock that only moves when the code under test "sleeps". */
+  private static final class DrivenTime implements InstantSource {
+    private volatile Instant now = Instant.parse("2026-11-30T00:00:00Z");
+    private final java.util.List<Duration> waits =
+        new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    void sleep(Duration wait) {
+      waits.add(wait);
+      now = now.plus(wait);
+    }
+  }
+
+  @Test
+  void retries_wait_out_full_jitter_backoff_on_the_injected_sleeper_within_the_deadline() {
+    DrivenTime time = new DrivenTime();
+    URI url = URI.create(server.url("/").toString().replaceAll("/$", ""));
+    SupabaseRest driven =
+        new SupabaseRest(
+            SupabaseRest.httpClient(Duration.ofMillis(800)),
+            url,
+            TestKeys.ANON_KEY,
+            TestKeys.ROBOT_KEY,
+            time,
+            time::sleep);
+    for (int i = 0; i < 40; i++) {
+      server.enqueue(json(503, "{\"code\":\"PGRST001\",\"message\":\"down\"}"));
+    }
+    RetryPolicy patient = new RetryPolicy(40, Duration.ofSeconds(1), Duration.ofSeconds(8));
+
+    assertThatThrownBy(() -> driven.rpc("robot_offline", Map.of(), patient, Duration.ofSeconds(20)))
+        .isInstanceOf(BackendUnavailable.class);
+
+    assertThat(time.waits)
+        .isNotEmpty()
+        .allSatisfy(w -> assertThat(w).isLessThanOrEqualTo(Duration.ofSeconds(8)));
+    Duration waited = time.waits.stream().reduce(Duration.ZERO, Duration::plus);
+    assertThat(waited).as("no retry starts past the deadline").isLessThan(Duration.ofSeconds(20));
+    assertThat(server.getRequestCount()).isEqualTo(time.waits.size() + 1).isLessThan(40);
   }
 }

@@ -38,6 +38,9 @@ public final class FakeFleetBackend implements AutoCloseable {
     public volatile Boolean timedOut;
     public volatile int claims;
 
+    /** Fields written over this job's {@code claim_jobs} row (to hand the agent a bad row). */
+    public volatile ObjectNode claimRowOverride;
+
     Job(JsonNode workflow) {
       this.workflow = workflow;
     }
@@ -51,6 +54,10 @@ public final class FakeFleetBackend implements AutoCloseable {
   private volatile boolean down;
   private volatile boolean keyRevoked;
   private volatile int leaseSeconds = 30;
+  private final java.util.Set<String> held = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final java.util.concurrent.atomic.AtomicInteger waiting =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private volatile boolean closed;
 
   public FakeFleetBackend() throws IOException {
     server = new FakePhoenixServer(this::answer);
@@ -67,6 +74,27 @@ public final class FakeFleetBackend implements AutoCloseable {
   /** Makes every REST call fail with 503, as an unreachable database does. */
   public void down(boolean isDown) {
     this.down = isDown;
+  }
+
+  /**
+   * Calls of {@code rpc} hang (no answer) until {@link #answer(String)} or {@link #close}: a slow
+   * or stuck endpoint.
+   */
+  public void hold(String rpc) {
+    held.add(rpc);
+  }
+
+  /** Lets held calls of {@code rpc} (and later ones) through. */
+  public void answer(String rpc) {
+    held.remove(rpc);
+    synchronized (held) {
+      held.notifyAll();
+    }
+  }
+
+  /** How many calls are hanging on {@link #hold} right now. */
+  public int waiting() {
+    return waiting.get();
   }
 
   public void revokeKey() {
@@ -119,6 +147,10 @@ public final class FakeFleetBackend implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
+    synchronized (held) {
+      held.notifyAll();
+    }
     server.close();
   }
 
@@ -129,6 +161,20 @@ public final class FakeFleetBackend implements AutoCloseable {
     }
     String rpc = path.substring("/rest/v1/rpc/".length());
     calls.add(rpc);
+    if (held.contains(rpc)) {
+      waiting.incrementAndGet();
+      try {
+        synchronized (held) {
+          while (held.contains(rpc) && !closed) {
+            held.wait(100);
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        waiting.decrementAndGet();
+      }
+    }
     if (down) {
       return json(503, "{\"code\":\"PGRST001\",\"message\":\"database unreachable\"}");
     }
@@ -224,6 +270,9 @@ public final class FakeFleetBackend implements AutoCloseable {
         row.put("timeout_seconds", job.workflow.path("timeout_seconds").asInt(0));
         row.put("priority", 10);
         row.put("environment", "default");
+        if (job.claimRowOverride != null) {
+          row.setAll(job.claimRowOverride);
+        }
       }
     }
     return rows;

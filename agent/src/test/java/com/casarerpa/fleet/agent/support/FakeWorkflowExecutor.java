@@ -4,9 +4,9 @@ import com.casarerpa.fleet.agent.internal.Json;
 import com.casarerpa.fleet.agent.jobs.ClaimedJob;
 import com.casarerpa.fleet.agent.jobs.ExecutionListener;
 import com.casarerpa.fleet.agent.jobs.ExecutionResult;
-import com.casarerpa.fleet.agent.jobs.JobCancellation;
 import com.casarerpa.fleet.agent.jobs.WorkflowExecutor;
-import com.casarerpa.fleet.agent.logs.LogLevel;
+import com.casarerpa.fleet.workflow.CancellationToken;
+import com.casarerpa.fleet.workflow.LogLevel;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,7 +36,8 @@ public final class FakeWorkflowExecutor implements WorkflowExecutor {
   }
 
   @Override
-  public ExecutionResult execute(ClaimedJob job, ExecutionListener listener, JobCancellation cancel)
+  public ExecutionResult execute(
+      ClaimedJob job, ExecutionListener listener, CancellationToken cancel)
       throws InterruptedException {
     runs.incrementAndGet();
     maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
@@ -44,7 +45,7 @@ public final class FakeWorkflowExecutor implements WorkflowExecutor {
       JsonNode script = job.workflowJson();
       boolean ignoreCancel = script.path("ignore_cancel").asBoolean();
       for (JsonNode step : script.path("steps")) {
-        if (cancel.isRequested() && !ignoreCancel) {
+        if (cancel.isCancelled() && !ignoreCancel) {
           return ExecutionResult.cancelled();
         }
         if (step.has("log")) {
@@ -57,7 +58,7 @@ public final class FakeWorkflowExecutor implements WorkflowExecutor {
           sleep(step.get("sleep_ms").asLong(), cancel, ignoreCancel);
         }
       }
-      if (cancel.isRequested() && !ignoreCancel) {
+      if (cancel.isCancelled() && !ignoreCancel) {
         return ExecutionResult.cancelled();
       }
       if (script.has("fail")) {
@@ -69,11 +70,11 @@ public final class FakeWorkflowExecutor implements WorkflowExecutor {
     }
   }
 
-  private static void sleep(long millis, JobCancellation cancel, boolean ignoreCancel)
+  private static void sleep(long millis, CancellationToken cancel, boolean ignoreCancel)
       throws InterruptedException {
     long end = System.currentTimeMillis() + millis;
     while (System.currentTimeMillis() < end) {
-      if (cancel.isRequested() && !ignoreCancel) {
+      if (cancel.isCancelled() && !ignoreCancel) {
         return;
       }
       if (ignoreCancel) {

@@ -6,19 +6,17 @@ import picocli.CommandLine.Command;
 /**
  * {@code devstack}: the local Supabase-compatible stack's command line.
  *
- * <p>Subcommands: {@code start} (this module); more may be added to {@link #SUBCOMMANDS}'s
- * annotation list (for example {@code dev}, which also runs an agent).
+ * <p>Subcommands: {@code start}. The {@code dev} launcher (stack plus an agent) is not here: it
+ * lives in the dev-harness module, whose {@code DevHarnessMain} offers {@code start} and {@code
+ * dev}.
  */
 @Command(
     name = "devstack",
     mixinStandardHelpOptions = true,
     versionProvider = DevstackMain.Version.class,
     description = "The CasareRPA local Supabase-compatible stack (a development stand-in).",
-    subcommands = {StartCommand.class, DevCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {StartCommand.class, CommandLine.HelpCommand.class})
 public final class DevstackMain implements Runnable {
-  /** Where subcommands are listed: the {@code subcommands} attribute above. */
-  static final String SUBCOMMANDS = "start, dev";
-
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {

@@ -84,7 +84,8 @@ final class FunctionProcess {
         throw new FunctionBootException(
             "function " + name + " exited with code " + process.exitValue() + ": " + logTail());
       }
-      try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      try {
+        new Socket(InetAddress.getLoopbackAddress(), port).close();
         return;
       } catch (IOException notYet) {
         try {

@@ -11,9 +11,9 @@ import java.util.function.Function;
 import javax.sql.DataSource;
 
 /**
- * Runs one request in one transaction as PostgREST does: READ ONLY for reads, then one {@code
- * set_config} statement for the search path, the impersonated role and the {@code request.*} GUCs,
- * then the work; COMMIT on success, ROLLBACK on any error.
+ * Runs one request in one transaction as PostgREST does: READ ONLY for reads, then {@link
+ * RequestSettings} (search path, impersonated role, {@code request.*} GUCs, the role's own
+ * settings), then the work; COMMIT on success, ROLLBACK on any error.
  */
 final class RequestTransaction {
   /** Work done inside the transaction. */
@@ -23,12 +23,6 @@ final class RequestTransaction {
 
   /** A rows-as-JSON result: the JSON text and how many rows it holds. */
   record JsonRows(String json, long rows) {}
-
-  private static final String SET_CONFIG =
-      "SELECT set_config('search_path', ?, true), set_config('role', ?, true),"
-          + " set_config('request.jwt.claims', ?, true), set_config('request.method', ?, true),"
-          + " set_config('request.path', ?, true), set_config('request.headers', ?, true),"
-          + " set_config('request.cookies', ?, true)";
 
   private final DataSource pool;
   private final String searchPath;
@@ -69,26 +63,15 @@ final class RequestTransaction {
 
   /** One statement: search path, role, request GUCs, then the role's own settings. */
   private void setConfig(Connection c, RestRequest request, String claimsJson) throws SQLException {
-    Map<String, String> settings = roleSettings.apply(request.caller().role());
-    StringBuilder sql = new StringBuilder(SET_CONFIG);
-    for (int i = 0; i < settings.size(); i++) {
-      sql.append(", set_config(?, ?, true)");
-    }
-    try (PreparedStatement s = c.prepareStatement(sql.toString())) {
-      s.setString(1, searchPath);
-      s.setString(2, request.caller().role());
-      s.setString(3, claimsJson);
-      s.setString(4, request.method());
-      s.setString(5, request.path());
-      s.setString(6, request.headersJson());
-      s.setString(7, request.cookiesJson());
-      int i = 8;
-      for (var setting : settings.entrySet()) {
-        s.setString(i++, setting.getKey());
-        s.setString(i++, setting.getValue());
-      }
-      s.execute();
-    }
+    String role = request.caller().role();
+    new RequestSettings(
+            role,
+            claimsJson,
+            request.method(),
+            request.path(),
+            request.headersJson(),
+            request.cookiesJson())
+        .applyTo(c, searchPath, roleSettings.apply(role));
   }
 
   /** Runs a query whose first column is JSON text and second a row count. */

@@ -29,7 +29,6 @@ public final class RestComponent implements StackComponent {
   /** Supabase's default {@code db-max-rows}. */
   public static final long MAX_ROWS = 1000;
 
-  private static final String SEARCH_PATH = "public, extensions";
   private static final String PREFIX = "/rest/v1";
   private static final List<HandlerType> METHODS =
       List.of(
@@ -56,7 +55,7 @@ public final class RestComponent implements StackComponent {
     this.cache = new SchemaCache(context.adminPool(), SCHEMA);
     this.listener = new SchemaReloadListener(context.database().superuserDataSource(), cache);
     RequestTransaction transaction =
-        new RequestTransaction(context.apiPool(), SEARCH_PATH, cache::roleSettings);
+        new RequestTransaction(context.apiPool(), RequestSettings.SEARCH_PATH, cache::roleSettings);
     RequestBodies bodies = new RequestBodies();
     CatalogCastTypes casts = new CatalogCastTypes(context.adminPool());
     this.tables = new TableEndpoint(cache, transaction, bodies, casts, MAX_ROWS);

@@ -122,7 +122,7 @@ final class SchemaCache {
           new Snapshot(
               Map.copyOf(relations),
               Map.copyOf(functions),
-              loadRoleSettings(c),
+              RequestSettings.roleSettings(c),
               loadForeignKeys(c));
       generation++;
     } catch (SQLException e) {
@@ -225,38 +225,6 @@ final class SchemaCache {
       }
     }
     return List.copyOf(keys);
-  }
-
-  private static Map<String, Map<String, String>> loadRoleSettings(Connection c)
-      throws SQLException {
-    Map<String, Map<String, String>> settings = new HashMap<>();
-    try (PreparedStatement s =
-            c.prepareStatement(
-                """
-                SELECT r.rolname, cfg
-                FROM pg_db_role_setting s
-                JOIN pg_roles r ON r.oid = s.setrole
-                CROSS JOIN LATERAL unnest(s.setconfig) AS cfg
-                WHERE s.setdatabase IN (0, (SELECT oid FROM pg_database
-                                            WHERE datname = current_database()))
-                  AND (split_part(cfg, '=', 1) LIKE '%.%'
-                       OR EXISTS (SELECT 1 FROM pg_settings p
-                                  WHERE p.name = split_part(cfg, '=', 1) AND p.context = 'user'))
-                ORDER BY s.setdatabase
-                """);
-        ResultSet rs = s.executeQuery()) {
-      while (rs.next()) {
-        String setting = rs.getString(2);
-        int eq = setting.indexOf('=');
-        if (eq > 0) {
-          settings
-              .computeIfAbsent(rs.getString(1), k -> new LinkedHashMap<>())
-              .put(setting.substring(0, eq), setting.substring(eq + 1));
-        }
-      }
-    }
-    settings.replaceAll((k, v) -> Map.copyOf(v));
-    return Map.copyOf(settings);
   }
 
   static List<String> strings(Array array) throws SQLException {

@@ -70,10 +70,15 @@ final class JsObserver implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     node.destroy();
-    if (!node.waitFor(5, TimeUnit.SECONDS)) {
+    try {
+      if (!node.waitFor(5, TimeUnit.SECONDS)) {
+        node.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
       node.destroyForcibly();
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -1,7 +1,8 @@
-package com.casarerpa.fleet.devstack.realtime;
+package com.casarerpa.fleet.devstack.bench;
 
 import com.casarerpa.fleet.devstack.LocalStack;
 import com.casarerpa.fleet.devstack.StackSettings;
+import com.casarerpa.fleet.devstack.realtime.RealtimeSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,10 +26,9 @@ import okhttp3.WebSocketListener;
  * paced one (latency at a steady rate) and a flood (throughput). Prints delivery latency p50/p99
  * and deliveries per second, and appends them to {@code results/realtime-fanout.txt}.
  *
- * <p>Run from the repository root: {@code ./mvnw -B -q -pl devstack test-compile exec:java
- * -Dexec.classpathScope=test
- * -Dexec.mainClass=com.casarerpa.fleet.devstack.realtime.RealtimeFanoutBenchmark [-Dexec.args="100
- * 1000 200 3000"]} (subscribers, paced messages, paced rate per second, flood messages).
+ * <p>Run from the repository root: {@code java -cp dev-harness/target/casare-dev-harness-*-all.jar
+ * com.casarerpa.fleet.devstack.bench.RealtimeFanoutBenchmark [100 1000 200 3000]} (subscribers,
+ * paced messages, paced rate per second, flood messages).
  */
 public final class RealtimeFanoutBenchmark {
   private static final String TOPIC = "realtime:bench";

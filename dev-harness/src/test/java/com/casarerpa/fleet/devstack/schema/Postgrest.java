@@ -1,5 +1,6 @@
 package com.casarerpa.fleet.devstack.schema;
 
+import com.casarerpa.fleet.devstack.rest.RequestSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
@@ -9,7 +10,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,9 +21,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 
 /**
- * Runs SQL exactly as PostgREST does for a request: one transaction, {@code SET LOCAL ROLE}, the
- * JWT claims in {@code request.jwt.claims} and the request headers (lower-cased names) in {@code
- * request.headers}, both set with {@code set_config(..., true)}.
+ * Runs SQL as an API request does, without HTTP: one transaction on an {@code authenticator}
+ * connection, set up by the local stack's REST layer itself ({@link RequestSettings}: search path,
+ * role, JWT claims, method, path, headers with lower-cased names, cookies, the role's own
+ * settings).
  */
 final class Postgrest {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -104,7 +105,7 @@ final class Postgrest {
                   ? "SELECT " + call + " IS NULL"
                   : "SELECT to_jsonb(" + call + ")::text";
       List<Map<String, Object>> rows =
-          select(sql, args.values().stream().map(Postgrest::text).toArray());
+          select("/rpc/" + function, sql, args.values().stream().map(Postgrest::text).toArray());
       if (signature.returnsVoid()) {
         return NullNode.getInstance();
       }
@@ -118,7 +119,13 @@ final class Postgrest {
 
     /** Runs a query in this caller's transaction; each row as column name -> value. */
     List<Map<String, Object>> select(String sql, Object... params) throws SQLException {
+      return select("/", sql, params);
+    }
+
+    private List<Map<String, Object>> select(String path, String sql, Object... params)
+        throws SQLException {
       return inTransaction(
+          path,
           c -> {
             try (PreparedStatement s = c.prepareStatement(sql)) {
               bindText(s, params);
@@ -132,6 +139,7 @@ final class Postgrest {
     /** Runs a statement in this caller's transaction; returns the update count. */
     int execute(String sql, Object... params) throws SQLException {
       return inTransaction(
+          "/",
           c -> {
             try (PreparedStatement s = c.prepareStatement(sql)) {
               SchemaDatabase.bind(s, params);
@@ -140,21 +148,11 @@ final class Postgrest {
           });
     }
 
-    private <T> T inTransaction(Work<T> work) throws SQLException {
+    private <T> T inTransaction(String path, Work<T> work) throws SQLException {
       try (Connection c = api.getConnection()) {
         c.setAutoCommit(false);
         try {
-          try (Statement s = c.createStatement()) {
-            s.execute("SET LOCAL ROLE " + role);
-          }
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "SELECT set_config('request.jwt.claims', ?, true),"
-                      + " set_config('request.headers', ?, true)")) {
-            s.setString(1, claims);
-            s.setString(2, headers);
-            s.execute();
-          }
+          new RequestSettings(role, claims, "POST", path, headers, "{}").applyTo(c);
           T result = work.run(c);
           c.commit();
           return result;

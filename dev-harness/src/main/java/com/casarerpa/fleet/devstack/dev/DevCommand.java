@@ -1,12 +1,11 @@
-package com.casarerpa.fleet.devstack.cli;
+package com.casarerpa.fleet.devstack.dev;
 
 import com.casarerpa.fleet.agent.Agent;
 import com.casarerpa.fleet.agent.config.AgentConfig;
 import com.casarerpa.fleet.agent.jobs.EngineExecutor;
 import com.casarerpa.fleet.devstack.LocalStack;
 import com.casarerpa.fleet.devstack.StackSettings;
-import com.casarerpa.fleet.devstack.dev.DemoRun;
-import com.casarerpa.fleet.devstack.dev.FleetAdmin;
+import com.casarerpa.fleet.devstack.cli.StartCommand;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.nio.file.Files;

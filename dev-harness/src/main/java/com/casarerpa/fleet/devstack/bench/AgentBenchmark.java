@@ -3,13 +3,13 @@ package com.casarerpa.fleet.devstack.bench;
 import com.casarerpa.fleet.agent.Agent;
 import com.casarerpa.fleet.agent.config.AgentConfig;
 import com.casarerpa.fleet.agent.jobs.EngineExecutor;
-import com.casarerpa.fleet.agent.logs.LogLevel;
 import com.casarerpa.fleet.agent.logs.LogPipeline;
 import com.casarerpa.fleet.agent.logs.LogSpool;
 import com.casarerpa.fleet.agent.supabase.SupabaseRest;
 import com.casarerpa.fleet.devstack.LocalStack;
 import com.casarerpa.fleet.devstack.StackSettings;
 import com.casarerpa.fleet.devstack.dev.FleetAdmin;
+import com.casarerpa.fleet.workflow.LogLevel;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -181,9 +181,9 @@ public final class AgentBenchmark {
               config.spoolDir().resolve("b" + batch),
               config.spoolMaxBytes(),
               Duration.ofDays(1),
-              InstantSource.system(),
-              n -> {});
+              InstantSource.system());
       spool.open();
+      spool.bindRobot(robot.id());
       LogPipeline pipeline =
           new LogPipeline(
               rest,

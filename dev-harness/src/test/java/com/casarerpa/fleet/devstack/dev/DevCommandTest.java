@@ -1,4 +1,4 @@
-package com.casarerpa.fleet.devstack.cli;
+package com.casarerpa.fleet.devstack.dev;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,7 +18,7 @@ class DevCommandTest {
     System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
     try {
       code =
-          new CommandLine(new DevstackMain())
+          new CommandLine(new DevHarnessMain())
               .execute(
                   "dev", "--port", "0", "--exit-after-demo", "--workflows", "../config/workflows");
     } finally {
@@ -45,7 +45,7 @@ class DevCommandTest {
 
   @Test
   void a_missing_workflow_folder_is_a_clear_error() {
-    int code = new CommandLine(new DevstackMain()).execute("dev", "--workflows", "no/such/dir");
+    int code = new CommandLine(new DevHarnessMain()).execute("dev", "--workflows", "no/such/dir");
 
     assertThat(code).isEqualTo(2);
   }

@@ -186,7 +186,9 @@ class AgentProcessTest {
     awaitStatus(job, "running", 30);
 
     agent.terminate();
-    Thread.sleep(1000);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> agent.output().contains("received SIGTERM (1 of 3)"));
     agent.terminate();
 
     assertThat(agent.waitForExit(30)).as(agent.output()).isEqualTo(AgentExit.FORCED.code());

@@ -1,0 +1,46 @@
+package com.casarerpa.fleet.agent.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class GuardedSchedulerTest {
+  @Test
+  void a_periodic_task_that_throws_keeps_running_and_the_failures_are_counted() {
+    GuardedScheduler scheduler = new GuardedScheduler("test-guarded");
+    AtomicInteger runs = new AtomicInteger();
+    try {
+      scheduler.scheduleWithFixedDelay(
+          () -> {
+            if (runs.incrementAndGet() <= 2) {
+              throw new IllegalStateException("boom " + runs.get());
+            }
+          },
+          0,
+          5,
+          TimeUnit.MILLISECONDS);
+      scheduler.scheduleAtFixedRate(
+          () -> {
+            throw new IllegalStateException("always");
+          },
+          0,
+          5,
+          TimeUnit.MILLISECONDS);
+      scheduler.execute(
+          () -> {
+            throw new IllegalStateException("once");
+          });
+
+      await().atMost(Duration.ofSeconds(10)).until(() -> runs.get() >= 5);
+      await().atMost(Duration.ofSeconds(10)).until(() -> scheduler.failures() >= 6);
+      assertThat(scheduler.alive()).isTrue();
+    } finally {
+      scheduler.shutdownNow();
+    }
+    assertThat(scheduler.alive()).isFalse();
+  }
+}
