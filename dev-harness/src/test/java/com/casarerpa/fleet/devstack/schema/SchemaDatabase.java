@@ -1,7 +1,7 @@
 package com.casarerpa.fleet.devstack.schema;
 
 import com.casarerpa.fleet.devstack.db.EmbeddedDatabase;
-import com.casarerpa.fleet.devstack.db.MigrationRunner;
+import com.casarerpa.fleet.migrate.MigrationRunner;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Files;

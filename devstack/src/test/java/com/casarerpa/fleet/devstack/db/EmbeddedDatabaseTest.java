@@ -2,6 +2,7 @@ package com.casarerpa.fleet.devstack.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.casarerpa.fleet.migrate.MigrationRunner;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
