@@ -23,11 +23,11 @@ public final class LiveLogs {
     this.channel = channel;
   }
 
-  public boolean watched() {
+  boolean watched() {
     return channel.isJoined() && channel.presenceCount() > 0;
   }
 
-  public void publish(List<LogLine> lines) {
+  void publish(List<LogLine> lines) {
     if (!watched()) {
       return;
     }

@@ -184,7 +184,7 @@ public final class LogPipeline {
   }
 
   /** Like {@link #append} but never waits: a full queue drops the line (counted). */
-  public void offer(LogLevel level, String message, String source) {
+  void offer(LogLevel level, String message, String source) {
     if (!level.atLeast(settings.minLevel())) {
       return;
     }
