@@ -20,6 +20,7 @@ import com.casarerpa.fleet.agent.supabase.LeaseLost;
 import com.casarerpa.fleet.agent.supabase.RealtimeClient;
 import com.casarerpa.fleet.agent.supabase.RetryPolicy;
 import com.casarerpa.fleet.agent.supabase.RobotKeyRejected;
+import com.casarerpa.fleet.agent.supabase.SupabaseException;
 import com.casarerpa.fleet.agent.supabase.SupabaseRest;
 import com.casarerpa.fleet.workflow.LogLevel;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -163,10 +164,20 @@ public final class Agent {
    * @throws ConfigException when the robot belongs to another tenant than TENANT_ID
    */
   public void start() {
+    if (stopRequestedBeforeStart()) {
+      return;
+    }
     log.info("casare-agent {} starting: {}", AgentVersion.get(), config.describe());
     logs.start();
     startOps();
-    starting = Thread.currentThread();
+    synchronized (this) {
+      // stop() interrupts a registration in progress; a stop that came before it skips it
+      if (stopper != null) {
+        log.info("stop requested while starting; not registering");
+        return;
+      }
+      starting = Thread.currentThread();
+    }
     Registration robot;
     try {
       robot = Registration.register(rest, config, AgentVersion.get());
@@ -199,29 +210,48 @@ public final class Agent {
             config.anonKey(),
             RealtimeClient.HEARTBEAT_INTERVAL,
             new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30)));
+    boolean stopping;
     synchronized (this) {
-      if (stopper != null) {
-        log.info("stop requested while starting; not going online");
-        return;
+      stopping = stopper != null;
+      if (!stopping) {
+        running =
+            new Running(
+                config,
+                robot,
+                new Running.Shared(
+                    rest,
+                    executor,
+                    realtime,
+                    logs,
+                    timers,
+                    fleet,
+                    heartbeats,
+                    clock,
+                    metrics,
+                    this::fatal));
+        running.start();
       }
-      running =
-          new Running(
-              config,
-              robot,
-              new Running.Shared(
-                  rest,
-                  executor,
-                  realtime,
-                  logs,
-                  timers,
-                  fleet,
-                  heartbeats,
-                  clock,
-                  metrics,
-                  this::fatal));
-      running.start();
+    }
+    if (stopping) {
+      // robot_register marked the robot online: undo that, as a normal stop does
+      log.info("stop requested while starting; not going online");
+      Thread.interrupted(); // the stop's interrupt of the registration is handled here
+      try {
+        rest.rpc("robot_offline", Map.of(), RetryPolicy.QUICK);
+      } catch (SupabaseException e) {
+        log.warn("could not mark the robot offline ({})", e.getMessage());
+      }
+      return;
     }
     logs.append(LogLevel.INFO, "robot online: " + robot.name(), null, null, "agent");
+  }
+
+  private synchronized boolean stopRequestedBeforeStart() {
+    if (stopper != null) {
+      log.info("stop requested before the agent started; not starting");
+      return true;
+    }
+    return false;
   }
 
   /** Also ships the agent's own log events (INFO and up) to robot_logs; for the daemon. */
@@ -401,12 +431,16 @@ public final class Agent {
     try {
       ops = OpsServer.start(config.opsPort(), this::health, metrics);
     } catch (IOException e) {
+      // a configuration problem (exit code 2, no restart): most often a second agent on this
+      // machine, e.g. one started by hand while the service runs
       throw new ConfigException(
-          "ROBOT_OPS_PORT="
-              + config.opsPort()
-              + ": cannot listen on 127.0.0.1 ("
-              + e.getMessage()
-              + "); pick a free port or set ROBOT_OPS_PORT=off");
+          List.of(
+              "ROBOT_OPS_PORT="
+                  + config.opsPort()
+                  + ": cannot listen on 127.0.0.1 ("
+                  + e.getMessage()
+                  + "); is another agent running here (systemctl status casare-agent)? Stop"
+                  + " it, pick a free port or set ROBOT_OPS_PORT=off"));
     }
   }
 

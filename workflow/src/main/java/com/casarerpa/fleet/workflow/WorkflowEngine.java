@@ -1,7 +1,9 @@
 package com.casarerpa.fleet.workflow;
 
 import com.casarerpa.fleet.workflow.model.WorkflowDefinition;
+import com.casarerpa.fleet.workflow.nodes.CredentialsProvider;
 import com.casarerpa.fleet.workflow.nodes.NodeRegistry;
+import com.casarerpa.fleet.workflow.run.Grants;
 import com.casarerpa.fleet.workflow.run.PlanBuilder;
 import com.casarerpa.fleet.workflow.run.PlanRunner;
 import com.casarerpa.fleet.workflow.validate.ValidationIssue;
@@ -33,10 +35,12 @@ public final class WorkflowEngine implements AutoCloseable {
   private final NodeRegistry registry;
   private final PlanRunner runner;
   private final OkHttpClient ownHttp;
+  private final Grants grants;
 
   private WorkflowEngine(Builder b) {
     this.registry = b.registry;
     this.ownHttp = b.ownHttp ? b.http : null;
+    this.grants = b.grants();
     this.runner =
         new PlanRunner(
             b.registry,
@@ -44,7 +48,7 @@ public final class WorkflowEngine implements AutoCloseable {
             b.http,
             b.workRoot,
             b.allowFileAccessOutsideWorkFolder,
-            b.allowRunCommand);
+            b.grants());
   }
 
   public static Builder builder() {
@@ -70,7 +74,7 @@ public final class WorkflowEngine implements AutoCloseable {
 
   /** Every issue (errors and warnings) of {@code wf} against this engine's node library. */
   public List<ValidationIssue> validate(WorkflowDefinition wf) {
-    return PlanBuilder.validate(wf, registry);
+    return PlanBuilder.validate(wf, registry, grants);
   }
 
   /** Throws when {@code wf} has validation errors; returns its warnings otherwise. */
@@ -104,6 +108,20 @@ public final class WorkflowEngine implements AutoCloseable {
     private boolean allowRunCommand;
     private boolean allowFileAccessOutsideWorkFolder;
     private boolean ownHttp;
+    private CredentialsProvider credentials = CredentialsProvider.NONE;
+
+    private Grants grants() {
+      return new Grants(allowRunCommand, credentials);
+    }
+
+    /**
+     * Secrets for service nodes (FTP, e-mail, Gmail, ...), from the robot's configuration; default
+     * none, so workflows using those services are refused with {@code NEEDS_CREDENTIALS}.
+     */
+    public Builder credentials(CredentialsProvider credentials) {
+      this.credentials = Objects.requireNonNull(credentials);
+      return this;
+    }
 
     /**
      * Node library; default {@link NodeRegistry#standard()} (built-ins + ServiceLoader plugins).
@@ -131,7 +149,11 @@ public final class WorkflowEngine implements AutoCloseable {
       return this;
     }
 
-    /** Allows RunCommandNode (off by default: it runs programs on the robot's host). */
+    /**
+     * Grants the {@code host} capability: RunCommandNode and SystemInfoNode (off by default: they
+     * run programs on, or read, the robot's host). Without it, workflows using them fail
+     * validation.
+     */
     public Builder allowRunCommand(boolean allow) {
       this.allowRunCommand = allow;
       return this;

@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       DoctorCommand.class,
       WorkflowCommand.class,
+      ServiceCommand.class,
       VersionCommand.class,
       CommandLine.HelpCommand.class
     },

@@ -7,6 +7,7 @@ import com.casarerpa.fleet.agent.config.ConfigException;
 import com.casarerpa.fleet.agent.jobs.EngineExecutor;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -31,6 +32,22 @@ final class RunCommand implements Callable<Integer> {
 
   @Mixin ConfigOptions options;
 
+  /** Null: stop on SIGTERM/SIGINT. Otherwise the host that will call {@link Agent#requestStop}. */
+  private final Consumer<Agent> stopSource;
+
+  /** The daemon as a console process or under systemd: stopped by signals. */
+  RunCommand() {
+    this(null);
+  }
+
+  /**
+   * The daemon hosted by a service wrapper that calls a stop method instead of sending signals
+   * (procrun on Windows, see {@link WindowsService}); it is handed the agent before it starts.
+   */
+  RunCommand(Consumer<Agent> stopSource) {
+    this.stopSource = stopSource;
+  }
+
   @Override
   public Integer call() {
     AgentConfig config;
@@ -48,6 +65,15 @@ final class RunCommand implements Callable<Integer> {
       return AgentExit.CONFIG.code();
     }
     agent.shipOwnLogs();
+    if (stopSource != null) {
+      stopSource.accept(agent);
+    } else {
+      stopOnSignals(agent);
+    }
+    return agent.run().code();
+  }
+
+  private static void stopOnSignals(Agent agent) {
     AtomicInteger signals = new AtomicInteger();
     for (String name : new String[] {"TERM", "INT"}) {
       Signals.handle(
@@ -61,6 +87,5 @@ final class RunCommand implements Callable<Integer> {
             agent.requestStop();
           });
     }
-    return agent.run().code();
   }
 }

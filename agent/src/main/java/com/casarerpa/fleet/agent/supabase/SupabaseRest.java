@@ -136,6 +136,14 @@ public final class SupabaseRest {
     } catch (IOException e) {
       throw new BackendUnavailable(
           "rpc " + name + ": " + Secrets.scrub(e.toString(), anonKey, robotKey), 0, null, e);
+    } catch (Exception e) {
+      // OkHttp rethrows an interrupt while it connects as an undeclared InterruptedException
+      // (a stop during registration): keep the interrupt and end the retries like a stop does
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+        throw new BackendUnavailable("rpc " + name + ": interrupted", 0, null, e);
+      }
+      throw e;
     }
   }
 

@@ -2,12 +2,19 @@ package com.casarerpa.fleet.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.casarerpa.fleet.agent.support.TestKeys;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class AgentMainTest {
+  @TempDir Path dir;
+
   private static String run(String... args) {
     CommandLine cli = AgentMain.commandLine();
     StringWriter out = new StringWriter();
@@ -31,6 +38,33 @@ class AgentMainTest {
     int code = cli.execute("run", "--config", "/dev/null", "--supabase-url", "not a url");
 
     assertThat(code).isEqualTo(2);
+  }
+
+  @Test
+  void run_with_its_ops_port_taken_exits_2_without_registering() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+        ServerSocket closed = new ServerSocket(0)) {
+      CommandLine cli = AgentMain.commandLine();
+      cli.setErr(new PrintWriter(new StringWriter()));
+
+      int code =
+          cli.execute(
+              "run",
+              "--config",
+              "/dev/null",
+              "--supabase-url",
+              "http://127.0.0.1:" + closed.getLocalPort(),
+              "--set",
+              "SUPABASE_ANON_KEY=" + TestKeys.ANON_KEY,
+              "--set",
+              "ROBOT_API_KEY=crpa_" + "b".repeat(43),
+              "--data-dir",
+              dir.toString(),
+              "--ops-port",
+              String.valueOf(taken.getLocalPort()));
+
+      assertThat(code).isEqualTo(2);
+    }
   }
 
   @Test

@@ -11,7 +11,8 @@ import java.util.stream.Stream;
 /**
  * Finds the Deno executable: the {@value #OVERRIDE_PROPERTY} system property (a path, or {@code
  * none} to disable functions), then {@code deno} on the {@code PATH}, then the binary the npm
- * package {@code deno} installs under {@code devstack/src/test/js/node_modules}.
+ * package {@code deno} installs: under {@code .casare/deno} (where {@code bin/devstack} puts it) or
+ * {@code devstack/src/test/js/node_modules} (the conformance suite's).
  */
 public final class DenoLocator {
   /** System property naming the Deno executable to use ({@code none}: no Deno). */
@@ -19,6 +20,7 @@ public final class DenoLocator {
 
   private static final List<Path> NODE_MODULES =
       List.of(
+          Path.of(".casare", "deno", "node_modules"),
           Path.of("devstack", "src", "test", "js", "node_modules"),
           Path.of("src", "test", "js", "node_modules"),
           Path.of("node_modules"));

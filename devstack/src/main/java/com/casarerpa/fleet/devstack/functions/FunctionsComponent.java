@@ -72,7 +72,9 @@ public final class FunctionsComponent implements StackComponent {
       throw new UncheckedIOException("cannot prepare the functions runner", e);
     }
     if (deno.isEmpty()) {
-      log.warn("Deno not found: /functions/v1 answers 503 (install deno or run npm install)");
+      log.warn(
+          "Deno not found: /functions/v1 answers 503 (put deno on the PATH, or start the stack"
+              + " with bin/devstack, which installs it into .casare/deno)");
     }
   }
 

@@ -51,8 +51,14 @@ public interface NodeContext {
 
   Clock clock();
 
-  /** True when the robot allows {@code RunCommandNode}. */
+  /** True when the robot allows host nodes ({@code RunCommandNode}, {@code SystemInfoNode}). */
   boolean commandsAllowed();
+
+  /** Handles kept open between nodes of this run; closed by the engine when the run ends. */
+  RunResources resources();
+
+  /** The robot's service credentials (FTP, e-mail, ...); never from the workflow. */
+  CredentialsProvider credentials();
 
   default String string(String key, String fallback) {
     Object v = param(key);

@@ -29,9 +29,19 @@ public final class NodeRegistry {
     return new Builder();
   }
 
-  /** The type named {@code name}, or null. */
+  /**
+   * The type named {@code name}, or null. A name the original registers as an alias of a headless
+   * class (e.g. {@code BrowserWaitNode} for {@code WaitNode}) finds the aliased type.
+   */
   public NodeType find(String name) {
-    return types.get(name);
+    NodeType t = types.get(name);
+    if (t != null) {
+      return t;
+    }
+    return NodeCatalog.find(name)
+        .filter(e -> e.aliasOf() != null && e.family() == NodeCatalog.Family.HEADLESS)
+        .map(e -> types.get(e.aliasOf()))
+        .orElse(null);
   }
 
   public Set<String> names() {
@@ -43,7 +53,11 @@ public final class NodeRegistry {
    * or "desktop"), else null.
    */
   public String missingCapability(String name) {
-    return types.containsKey(name) ? null : Capabilities.of(name);
+    if (find(name) != null) {
+      return null;
+    }
+    String fromOriginal = NodeCatalog.find(name).map(NodeCatalog.Entry::capability).orElse(null);
+    return fromOriginal != null ? fromOriginal : Capabilities.of(name);
   }
 
   /**

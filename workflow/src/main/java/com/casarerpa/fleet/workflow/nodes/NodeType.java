@@ -21,6 +21,19 @@ public interface NodeType {
   }
 
   /**
+   * The config keys this type reads, or null when it does not say (then validation does not warn
+   * about unread keys). Types made with {@link #of} use the built-in table.
+   */
+  default java.util.Set<String> configKeys() {
+    return ConfigKeys.of(name());
+  }
+
+  /** True when {@code key} may appear in any node's config ({@code _disabled}, ...). */
+  static boolean commonConfigKey(String key) {
+    return ConfigKeys.acceptedEverywhere(key);
+  }
+
+  /**
    * Builds the node once per run plan; do config parsing here, not in {@link Node#execute}.
    *
    * @throws NodeException when the config is unusable (reported as {@code INVALID_CONFIG})

@@ -315,7 +315,8 @@ final class ControlFlow {
     if (failure != null) {
       describe(failure);
     }
-    return NOWHERE;
+    // the original has no exec_out here; a workflow that connects one means "then continue"
+    return EXEC_OUT;
   }
 
   private List<String> assertion(PlanNode pn) throws NodeException {

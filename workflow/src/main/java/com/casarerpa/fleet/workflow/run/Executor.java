@@ -68,6 +68,8 @@ final class Executor {
       status = s.status;
       failedNode = s.nodeId;
       error = s.getMessage();
+    } finally {
+      ctx.resources().close();
     }
     if (status == RunStatus.COMPLETED) {
       RunListenerCalls.progress(env.listener(), 100, null);
@@ -87,12 +89,24 @@ final class Executor {
         continue;
       }
       List<String> ports = execute(pn, queue);
+      if (pn.undeclaredExecOut && pn.kind == ControlKind.PLAIN && leadsNowhere(pn, ports)) {
+        ports = EXEC_OUT; // intended semantics: the authors chained it on exec_out
+      }
       for (int p = 0; p < ports.size(); p++) {
         for (int target : pn.targets(ports.get(p))) {
           queue.addLast(target);
         }
       }
     }
+  }
+
+  private static boolean leadsNowhere(PlanNode pn, List<String> ports) {
+    for (String port : ports) {
+      if (pn.targets(port).length > 0) {
+        return false;
+      }
+    }
+    return !ports.isEmpty();
   }
 
   /** Runs the nodes reachable from {@code pn}'s {@code ports}, to completion. */

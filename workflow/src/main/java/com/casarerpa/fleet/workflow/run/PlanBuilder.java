@@ -7,6 +7,7 @@ import com.casarerpa.fleet.workflow.expr.Expression;
 import com.casarerpa.fleet.workflow.model.Connection;
 import com.casarerpa.fleet.workflow.model.NodeDefinition;
 import com.casarerpa.fleet.workflow.model.WorkflowDefinition;
+import com.casarerpa.fleet.workflow.nodes.NodeCatalog;
 import com.casarerpa.fleet.workflow.nodes.NodeConfig;
 import com.casarerpa.fleet.workflow.nodes.NodeException;
 import com.casarerpa.fleet.workflow.nodes.NodeRegistry;
@@ -16,7 +17,6 @@ import com.casarerpa.fleet.workflow.validate.WorkflowValidationException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -27,25 +27,28 @@ public final class PlanBuilder {
   static final String AUTO_START = "__auto_start__";
 
   private final NodeRegistry registry;
+  private final Grants grants;
   private final List<ValidationIssue> issues = new ArrayList<>();
   private final List<PlanNode> nodes = new ArrayList<>();
   private final Map<String, Integer> index = new HashMap<>();
   private final Map<String, NodeType> types = new HashMap<>();
 
-  private PlanBuilder(NodeRegistry registry) {
+  private PlanBuilder(NodeRegistry registry, Grants grants) {
     this.registry = registry;
+    this.grants = grants;
   }
 
   /** All issues (the definition's warnings included) without building a runnable plan. */
-  public static List<ValidationIssue> validate(WorkflowDefinition wf, NodeRegistry registry) {
-    PlanBuilder b = new PlanBuilder(registry);
+  public static List<ValidationIssue> validate(
+      WorkflowDefinition wf, NodeRegistry registry, Grants grants) {
+    PlanBuilder b = new PlanBuilder(registry, grants);
     b.compile(wf);
     return List.copyOf(b.issues);
   }
 
-  static ExecutionPlan build(WorkflowDefinition wf, NodeRegistry registry)
+  static ExecutionPlan build(WorkflowDefinition wf, NodeRegistry registry, Grants grants)
       throws WorkflowValidationException {
-    PlanBuilder b = new PlanBuilder(registry);
+    PlanBuilder b = new PlanBuilder(registry, grants);
     ExecutionPlan plan = b.compile(wf);
     if (b.issues.stream().anyMatch(ValidationIssue::isError)) {
       throw new WorkflowValidationException(b.issues);
@@ -81,7 +84,10 @@ public final class PlanBuilder {
       unknownType(def);
       return;
     }
+    checkGrants(def);
+    checkConfigKeys(def, type);
     types.put(def.id(), type);
+    pn.undeclaredExecOut = !type.execOutputs().contains("exec_out");
     try {
       pn.node = type.create(pn.config);
     } catch (NodeException | RuntimeException e) {
@@ -92,9 +98,42 @@ public final class PlanBuilder {
     compileCondition(pn);
   }
 
-  private void unknownType(NodeDefinition def) {
-    String capability = registry.missingCapability(def.type());
-    if (capability != null) {
+  /** Warns about config keys the type does not read (a typo, or another node's key). */
+  private void checkConfigKeys(NodeDefinition def, NodeType type) {
+    java.util.Set<String> known = type.configKeys();
+    if (known == null) {
+      return;
+    }
+    for (String key : def.config().keySet()) {
+      if (!known.contains(key) && !NodeType.commonConfigKey(key)) {
+        issues.add(
+            ValidationIssue.warning(
+                UNUSED_CONFIG_KEY,
+                def.id(),
+                "node '"
+                    + def.id()
+                    + "' ("
+                    + def.type()
+                    + ") has config key '"
+                    + key
+                    + "', which it does not read, so it has no effect; it reads "
+                    + new java.util.TreeSet<>(known)));
+      }
+    }
+  }
+
+  /**
+   * A type the robot has but may not run here: host nodes not allowed, services without secrets.
+   */
+  private void checkGrants(NodeDefinition def) {
+    if (def.disabled()) {
+      return;
+    }
+    NodeCatalog.Entry entry = NodeCatalog.find(def.type()).orElse(null);
+    if (entry == null) {
+      return;
+    }
+    if (entry.family() == NodeCatalog.Family.HOST && !grants.host()) {
       issues.add(
           ValidationIssue.error(
               NEEDS_CAPABILITY,
@@ -103,45 +142,105 @@ public final class PlanBuilder {
                   + def.id()
                   + "' ("
                   + def.type()
-                  + ") needs capability "
-                  + capability
-                  + "; run this workflow on a robot with the "
+                  + ") needs capability host: it runs programs or reads the robot's host, which"
+                  + " this robot does not allow; the robot operator can enable it (engine option"
+                  + " allowRunCommand), or remove the node"));
+    } else if (entry.family() == NodeCatalog.Family.SERVICE) {
+      checkCredentials(def, entry);
+    }
+  }
+
+  private boolean checkCredentials(NodeDefinition def, NodeCatalog.Entry entry) {
+    if (grants.credentials().lookup(entry.service()).isPresent()) {
+      return true;
+    }
+    issues.add(
+        ValidationIssue.error(
+            NEEDS_CREDENTIALS,
+            def.id(),
+            "node '"
+                + def.id()
+                + "' ("
+                + def.type()
+                + ") needs "
+                + entry.service()
+                + " credentials, and this robot has none; add a '"
+                + entry.service()
+                + "' entry to the robot's credentials configuration (secrets are never read from"
+                + " the workflow)"));
+    return false;
+  }
+
+  private void unknownType(NodeDefinition def) {
+    NodeCatalog.Entry entry = NodeCatalog.find(def.type()).orElse(null);
+    String capability = registry.missingCapability(def.type());
+    if (capability != null) {
+      String fix =
+          "host".equals(capability)
+              ? "; this engine does not provide it (it reads or changes the robot's host): remove it,"
+                  + " or install a plugin that provides it on a robot that allows host access"
+              : "; run this workflow on a robot with the "
                   + capability
                   + " capability, or install a plugin that provides "
-                  + def.type()));
-      return;
-    }
-    String unsupported = NodeRegistry.unsupportedReason(def.type());
-    if (unsupported != null) {
+                  + def.type();
       issues.add(
           ValidationIssue.error(
-              UNKNOWN_NODE_TYPE,
+              NEEDS_CAPABILITY,
+              def.id(),
+              "node '" + def.id() + "' (" + def.type() + ") needs capability " + capability + fix));
+      return;
+    }
+    if (entry != null && entry.family() == NodeCatalog.Family.SERVICE) {
+      if (checkCredentials(def, entry)) {
+        issues.add(
+            ValidationIssue.error(
+                UNSUPPORTED_NODE,
+                def.id(),
+                "node '"
+                    + def.id()
+                    + "' uses "
+                    + def.type()
+                    + ", a CasareRPA "
+                    + entry.service()
+                    + " node this engine does not provide yet; install a plugin that provides it"));
+      }
+      return;
+    }
+    if (entry != null) {
+      String unsupported = NodeRegistry.unsupportedReason(def.type());
+      issues.add(
+          ValidationIssue.error(
+              UNSUPPORTED_NODE,
               def.id(),
               "node '"
                   + def.id()
                   + "' uses "
                   + def.type()
                   + ", a CasareRPA node this engine does not run ("
-                  + unsupported
+                  + (unsupported != null ? unsupported : "not built in")
                   + "); replace it, or install a plugin that provides "
                   + def.type()));
       return;
     }
     String suggestion =
-        registry.names().stream()
-            .filter(n -> n.toLowerCase(Locale.ROOT).equals(def.type().toLowerCase(Locale.ROOT)))
-            .findFirst()
+        NodeCatalog.caseInsensitiveMatch(def.type())
+            .or(
+                () ->
+                    registry.names().stream()
+                        .filter(n -> n.equalsIgnoreCase(def.type()))
+                        .findFirst())
             .map(n -> " Did you mean '" + n + "'?")
             .orElse("");
     issues.add(
         ValidationIssue.error(
-            UNKNOWN_NODE_TYPE,
+            NOT_IN_ORIGINAL,
             def.id(),
             "node '"
                 + def.id()
-                + "' has unknown node_type '"
+                + "' has node_type '"
                 + def.type()
-                + "'."
+                + "', which is not a CasareRPA node type (the original's registry has no such"
+                + " name either, so its engine refuses it too)."
                 + suggestion
                 + " Fix the type name or install the plugin that provides it."));
   }
@@ -242,9 +341,17 @@ public final class PlanBuilder {
       boolean pairedHandler =
           (pn.kind == ControlKind.CATCH || pn.kind == ControlKind.FINALLY)
               && pn.config.has("paired_try_id");
-      if (execIn && !hasExecIn[pn.index] && !pn.type.contains("Trigger") && !pairedHandler) {
+      boolean trigger = pn.type.contains("Trigger");
+      if (execIn && !hasExecIn[pn.index] && !trigger && !pairedHandler) {
         auto.addTarget("exec_out", pn.index);
         roots.add(pn.id);
+      } else if (trigger && !hasExecIn[pn.index]) {
+        // the original's loader: the hidden start takes over each trigger's exec_out targets; a
+        // trigger reached mid-chain runs as a pass-through
+        for (int target : pn.targets("exec_out")) {
+          auto.addTarget("exec_out", target);
+          roots.add(nodes.get(target).id);
+        }
       }
     }
     nodes.add(auto);

@@ -19,6 +19,12 @@ final class PlanNode {
   final boolean disabled;
   Node node;
 
+  /**
+   * The type routes only to its own ports (ValidateNode: valid/invalid) yet the workflow connects
+   * {@code exec_out}: when the chosen port leads nowhere, the run continues on {@code exec_out}.
+   */
+  boolean undeclaredExecOut;
+
   /** Exec port → target node indices. */
   final Map<String, int[]> execTargets = new HashMap<>();
 

@@ -36,7 +36,7 @@ public final class PlanRunner {
   private final OkHttpClient http;
   private final Path workRoot;
   private final boolean allowEscape;
-  private final boolean allowCommands;
+  private final Grants grants;
 
   public PlanRunner(
       NodeRegistry registry,
@@ -44,13 +44,13 @@ public final class PlanRunner {
       OkHttpClient http,
       Path workRoot,
       boolean allowEscape,
-      boolean allowCommands) {
+      Grants grants) {
     this.registry = registry;
     this.clock = clock;
     this.http = http;
     this.workRoot = workRoot;
     this.allowEscape = allowEscape;
-    this.allowCommands = allowCommands;
+    this.grants = grants;
   }
 
   public RunResult run(
@@ -58,7 +58,7 @@ public final class PlanRunner {
     Instant started = clock.instant();
     ExecutionPlan plan;
     try {
-      plan = PlanBuilder.build(wf, registry);
+      plan = PlanBuilder.build(wf, registry, grants);
     } catch (WorkflowValidationException e) {
       ValidationIssue first = e.errors().getFirst();
       return new RunResult(
@@ -116,7 +116,7 @@ public final class PlanRunner {
             new WorkFolder(folder, allowEscape),
             options.nodeTimeout(),
             jobTimeout,
-            allowCommands);
+            grants);
     Map<String, Object> variables = new LinkedHashMap<>(wf.variables());
     variables.putAll(options.variables());
     LOG.debug(

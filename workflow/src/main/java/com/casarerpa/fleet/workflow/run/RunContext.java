@@ -3,8 +3,10 @@ package com.casarerpa.fleet.workflow.run;
 import com.casarerpa.fleet.workflow.CancellationToken;
 import com.casarerpa.fleet.workflow.LogLevel;
 import com.casarerpa.fleet.workflow.RunStatus;
+import com.casarerpa.fleet.workflow.nodes.CredentialsProvider;
 import com.casarerpa.fleet.workflow.nodes.NodeContext;
 import com.casarerpa.fleet.workflow.nodes.NodeException;
+import com.casarerpa.fleet.workflow.nodes.RunResources;
 import com.casarerpa.fleet.workflow.template.Template;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -20,6 +22,7 @@ final class RunContext implements NodeContext {
   private final Map<String, Object> variables;
   private final Map<String, Object> readOnlyVariables;
   private final RunScope scope;
+  private final RunResources resources = new RunResources();
   private PlanNode node;
   private Map<String, Object> inputs;
   private Map<String, Object> outputs;
@@ -158,6 +161,16 @@ final class RunContext implements NodeContext {
 
   @Override
   public boolean commandsAllowed() {
-    return env.commandsAllowed();
+    return env.grants().host();
+  }
+
+  @Override
+  public RunResources resources() {
+    return resources;
+  }
+
+  @Override
+  public CredentialsProvider credentials() {
+    return env.grants().credentials();
   }
 }

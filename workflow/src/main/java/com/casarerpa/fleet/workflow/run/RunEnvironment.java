@@ -19,7 +19,7 @@ record RunEnvironment(
     Duration nodeTimeout,
     Duration jobTimeout,
     long jobDeadline,
-    boolean commandsAllowed) {
+    Grants grants) {
   private static final Logger LOG = LoggerFactory.getLogger(RunEnvironment.class);
   private static final long FAR = Long.MAX_VALUE / 4;
 
@@ -31,11 +31,11 @@ record RunEnvironment(
       WorkFolder folder,
       Duration nodeTimeout,
       Duration jobTimeout,
-      boolean commandsAllowed) {
+      Grants grants) {
     long deadline =
         System.nanoTime() + (jobTimeout == null ? FAR : Math.min(FAR, jobTimeout.toNanos()));
     return new RunEnvironment(
-        clock, token, listener, http, folder, nodeTimeout, jobTimeout, deadline, commandsAllowed);
+        clock, token, listener, http, folder, nodeTimeout, jobTimeout, deadline, grants);
   }
 
   long nodeTimeoutNanos() {

@@ -1,6 +1,11 @@
 package com.casarerpa.fleet.workflow.validate;
 
-/** The original engine's validation codes, plus {@code NEEDS_CAPABILITY} for refused node types. */
+/**
+ * The original engine's validation codes, plus this engine's reasons for refusing a node type
+ * ({@code NEEDS_CAPABILITY}, {@code NEEDS_CREDENTIALS}, {@code UNSUPPORTED_NODE}, {@code
+ * NOT_IN_ORIGINAL}) and {@code UNUSED_CONFIG_KEY}. {@code UNKNOWN_NODE_TYPE} is kept for callers
+ * that match on it; validation reports {@code NOT_IN_ORIGINAL} instead.
+ */
 public final class IssueCodes {
   public static final String MISSING_REQUIRED_KEY = "MISSING_REQUIRED_KEY";
   public static final String INVALID_TYPE = "INVALID_TYPE";
@@ -9,6 +14,19 @@ public final class IssueCodes {
   public static final String NODE_ID_MISMATCH = "NODE_ID_MISMATCH";
   public static final String UNKNOWN_NODE_TYPE = "UNKNOWN_NODE_TYPE";
   public static final String NEEDS_CAPABILITY = "NEEDS_CAPABILITY";
+
+  /** A service node (FTP, e-mail, Google, messaging) on a robot without that service's secrets. */
+  public static final String NEEDS_CREDENTIALS = "NEEDS_CREDENTIALS";
+
+  /** A CasareRPA type this engine does not provide (parallel branches, sub-workflows, ...). */
+  public static final String UNSUPPORTED_NODE = "UNSUPPORTED_NODE";
+
+  /** A name the original's registry does not have either (its engine refuses it too). */
+  public static final String NOT_IN_ORIGINAL = "NOT_IN_ORIGINAL";
+
+  /** A config key the node does not read (a warning: a typo or a key of another node). */
+  public static final String UNUSED_CONFIG_KEY = "UNUSED_CONFIG_KEY";
+
   public static final String INVALID_CONFIG = "INVALID_CONFIG";
   public static final String ORPHANED_CONNECTION = "ORPHANED_CONNECTION";
   public static final String SELF_CONNECTION = "SELF_CONNECTION";

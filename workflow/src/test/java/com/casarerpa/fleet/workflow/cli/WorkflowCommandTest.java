@@ -75,7 +75,7 @@ class WorkflowCommandTest {
     Files.writeString(
         wf, "{\"nodes\": {\"x\": {\"node_id\": \"x\", \"node_type\": \"NoSuchNode\"}}}");
     assertThat(run("validate", wf.toString())).isEqualTo(WorkflowCommand.EXIT_INVALID);
-    assertThat(out.toString()).contains("error   UNKNOWN_NODE_TYPE [x]");
+    assertThat(out.toString()).contains("error   NOT_IN_ORIGINAL [x]");
     out.getBuffer().setLength(0);
     assertThat(run("validate", Fixtures.dir().resolve("batch_1_5_control_flow.json").toString()))
         .isZero();

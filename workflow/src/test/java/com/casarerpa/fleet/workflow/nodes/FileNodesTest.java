@@ -102,7 +102,11 @@ class FileNodesTest {
     TestWorkflow wf = TestWorkflow.create().node("cmd", "RunCommandNode", "command", "echo hello");
     RunResult refused = run(WorkflowEngine.builder().workRoot(root).build(), wf, root);
     assertThat(refused.status()).isEqualTo(RunStatus.FAILED);
-    assertThat(refused.errorMessage()).contains("RunCommandNode is disabled on this robot");
+    assertThat(refused.invalidWorkflow()).isTrue(); // refused at validation, before any node
+    assertThat(refused.executedNodes()).isZero();
+    assertThat(refused.errorMessage())
+        .contains("needs capability host")
+        .contains("allowRunCommand");
     RunResult allowed =
         run(WorkflowEngine.builder().workRoot(root).allowRunCommand(true).build(), wf, root);
     assertThat(allowed.status()).isEqualTo(RunStatus.COMPLETED);

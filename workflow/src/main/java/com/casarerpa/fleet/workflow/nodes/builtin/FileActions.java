@@ -75,6 +75,7 @@ final class FileActions {
             null);
       }
       ctx.output("deleted", deleted);
+      ctx.output("deleted_path", p.toString());
       ctx.output("success", true);
       return NodeResult.next();
     } catch (IOException e) {
@@ -97,8 +98,11 @@ final class FileActions {
         throw new NodeException(
             ctx.nodeId() + ": " + to + " exists; set overwrite to true to replace it");
       }
+      long size = Files.isRegularFile(from) ? Files.size(from) : 0L;
       Path result = move ? Files.move(from, to, opt) : Files.copy(from, to, opt);
       ctx.output("destination_path", result.toString());
+      ctx.output("dest_path", result.toString());
+      ctx.output(move ? "bytes_moved" : "bytes_copied", size);
       ctx.output("success", true);
       return NodeResult.next();
     } catch (IOException e) {
@@ -110,6 +114,7 @@ final class FileActions {
     ctx.output("exists", Files.exists(p));
     ctx.output("is_file", Files.isRegularFile(p));
     ctx.output("is_directory", Files.isDirectory(p));
+    ctx.output("is_dir", Files.isDirectory(p));
     return NodeResult.next();
   }
 
@@ -132,6 +137,7 @@ final class FileActions {
     try {
       Files.createDirectories(p);
       ctx.output("directory_path", p.toString());
+      ctx.output("dir_path", p.toString());
       ctx.output("success", true);
       return NodeResult.next();
     } catch (IOException e) {
@@ -142,8 +148,16 @@ final class FileActions {
   static NodeResult list(NodeContext ctx, Path dir) throws NodeException {
     try (Stream<Path> s = Files.list(dir)) {
       List<Object> names = new ArrayList<>();
-      s.sorted().limit(100_000).forEach(p -> names.add(p.getFileName().toString()));
+      List<Object> paths = new ArrayList<>();
+      s.sorted()
+          .limit(100_000)
+          .forEach(
+              p -> {
+                names.add(p.getFileName().toString());
+                paths.add(p.toString());
+              });
       ctx.output("files", names);
+      ctx.output("items", paths);
       ctx.output("count", (long) names.size());
       return NodeResult.next();
     } catch (IOException e) {

@@ -154,6 +154,11 @@ final class ListNodes {
     }
     if (v instanceof String s && s.strip().startsWith("[")) {
       v = DictNodes.parse(s, ctx.nodeId());
+    } else if (v instanceof String s) {
+      // the original: a string names a variable ({{name}} or name); unresolved means []
+      String name = s.strip().replaceAll("^\\{\\{\\s*|\\s*}}$", "");
+      Object resolved = name.isEmpty() ? null : ctx.variable(name);
+      v = resolved != null ? resolved : List.of();
     }
     if (v instanceof List<?> l) {
       return (List<Object>) l;

@@ -189,7 +189,9 @@ final class MathNodes {
     return v;
   }
 
-  /** {@code min_value} (0), {@code max_value} (100), {@code integer_only} (true). */
+  /**
+   * {@code min_value} (0), {@code max_value} (100), {@code integer_only} (false, as the original).
+   */
   private static Node random(NodeConfig config) {
     return ctx -> {
       double min = ctx.number("min_value", ctx.number("min", 0));
@@ -199,7 +201,7 @@ final class MathNodes {
       }
       ThreadLocalRandom rnd = ThreadLocalRandom.current();
       Object r =
-          ctx.flag("integer_only", true)
+          ctx.flag("integer_only", false)
               ? (Object) rnd.nextLong((long) Math.ceil(min), (long) Math.floor(max) + 1)
               : (Object) (min + rnd.nextDouble() * (max - min));
       ctx.output("result", r);

@@ -76,6 +76,12 @@ final class RandomNodes {
 
   private static List<?> items(NodeContext ctx) throws NodeException {
     Object v = ctx.param("items");
+    if (v == null || "".equals(v)) {
+      v = ctx.param("list"); // what the corpus' authors wrote; the original reads only items
+    }
+    if (v == null || "".equals(v)) {
+      return List.of(); // the original's default
+    }
     if (v instanceof String s && s.strip().startsWith("[")) {
       v = DictNodes.parse(s, ctx.nodeId());
     }

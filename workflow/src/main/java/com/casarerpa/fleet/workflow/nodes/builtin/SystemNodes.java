@@ -23,6 +23,7 @@ final class SystemNodes {
   static List<NodeType> all() {
     return List.of(
         NodeType.of("RunCommandNode", c -> SystemNodes::runCommand),
+        NodeType.of("SystemInfoNode", c -> SystemNodes::systemInfo),
         NodeType.of(
             "UUIDGeneratorNode",
             c ->
@@ -121,5 +122,50 @@ final class SystemNodes {
       }
       return true;
     }
+  }
+
+  /**
+   * SystemInfoNode (host capability): {@code info} (os, version, architecture, cpu count, memory),
+   * {@code os_name}, {@code cpu_percent}, {@code ram_percent}, {@code disk_percent} of the job
+   * folder's file system. Refused at validation unless the robot allows host access.
+   */
+  private static NodeResult systemInfo(NodeContext ctx) throws NodeException {
+    if (!ctx.commandsAllowed()) {
+      throw new NodeException(
+          ctx.nodeId()
+              + ": SystemInfoNode needs the host capability, which this robot does not allow",
+          "PermissionError",
+          null);
+    }
+    var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    double cpu = -1;
+    double ram = -1;
+    if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+      cpu = Math.max(0, sun.getCpuLoad()) * 100.0;
+      long total = sun.getTotalMemorySize();
+      ram = total > 0 ? 100.0 * (total - sun.getFreeMemorySize()) / total : -1;
+    }
+    double disk = -1;
+    try {
+      var store = Files.getFileStore(ctx.resolvePath("."));
+      disk = 100.0 * (store.getTotalSpace() - store.getUsableSpace()) / store.getTotalSpace();
+    } catch (IOException | ArithmeticException e) {
+      // unknown: stays -1
+    }
+    var info = new java.util.LinkedHashMap<String, Object>();
+    info.put("os", System.getProperty("os.name"));
+    info.put("os_version", System.getProperty("os.version"));
+    info.put("architecture", System.getProperty("os.arch"));
+    info.put("cpu_count", (long) Runtime.getRuntime().availableProcessors());
+    info.put("runtime", "Java " + Runtime.version());
+    info.put("cpu_percent", cpu);
+    info.put("ram_percent", ram);
+    info.put("disk_percent", disk);
+    ctx.output("info", info);
+    ctx.output("os_name", System.getProperty("os.name"));
+    ctx.output("cpu_percent", cpu);
+    ctx.output("ram_percent", ram);
+    ctx.output("disk_percent", disk);
+    return NodeResult.next();
   }
 }

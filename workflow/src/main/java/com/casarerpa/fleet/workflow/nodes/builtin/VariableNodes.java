@@ -104,10 +104,9 @@ final class VariableNodes {
       String name = variableName(ctx);
       Object current = ctx.variable(name);
       Object by = ctx.param("increment");
-      Object base = current == null ? 0L : current instanceof String s ? parseNumber(s) : current;
-      Object result =
-          PyOps.arithmetic(
-              "+", base, by == null ? 1L : by instanceof String s ? parseNumber(s) : by);
+      // the original: float(current) + float(increment), so the result is always a float
+      double base = current == null || "".equals(current) ? 0.0 : PyOps.toFloat(current);
+      Object result = base + (by == null || "".equals(by) ? 1.0 : PyOps.toFloat(by));
       ctx.setVariable(name, result);
       ctx.output("value", result);
       return NodeResult.next();

@@ -1,0 +1,164 @@
+package com.casarerpa.fleet.workflow.corpus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.casarerpa.fleet.workflow.RecordingListener;
+import com.casarerpa.fleet.workflow.RunOptions;
+import com.casarerpa.fleet.workflow.RunResult;
+import com.casarerpa.fleet.workflow.RunStatus;
+import com.casarerpa.fleet.workflow.WorkflowEngine;
+import com.casarerpa.fleet.workflow.nodes.CredentialsProvider;
+import com.casarerpa.fleet.workflow.validate.ValidationIssue;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The lines index.md expects from particular corpus files, beyond the README table's last line. */
+class CorpusDetailsTest {
+  @TempDir Path work;
+  private final RecordingListener listener = new RecordingListener();
+
+  private RunResult run(String file, WorkflowEngine engine) throws Exception {
+    return engine.run(
+        CorpusWorkflowsTest.load(file),
+        RunOptions.DEFAULTS.withWorkingDirectory(work),
+        listener,
+        null);
+  }
+
+  private RunResult run(String file) throws Exception {
+    return run(file, WorkflowEngine.builder().workRoot(work).build());
+  }
+
+  @Test
+  void task_8_counts_with_the_originals_float_increment() throws Exception {
+    assertThat(run("task_8").status()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(listener.messages())
+        .containsExactly(
+            "[log_counter] Current counter value: 0",
+            "[log_counter] Current counter value: 1.0",
+            "[log_counter] Current counter value: 2.0",
+            "[log_counter] Current counter value: 3.0");
+  }
+
+  @Test
+  void task_4_deletes_the_file_when_present_and_says_so_when_absent() throws Exception {
+    assertThat(run("task_4").status()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(listener.messages()).containsExactly("[log_not_found] File does not exist");
+
+    listener.lines.clear();
+    Files.writeString(work.resolve("stress_test_file.txt"), "x");
+    RunResult r = run("task_4");
+    assertThat(r.status()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(work.resolve("stress_test_file.txt")).doesNotExist();
+    assertThat(listener.messages()).isEmpty();
+    assertThat(r.nodeOutputs().get("delete_file")).containsEntry("deleted", true);
+  }
+
+  @Test
+  void batch_1_3_reverses_hello() throws Exception {
+    assertThat(run("batch_1_3_strings").status()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(listener.messages()).anyMatch(m -> m.contains("Reversed: olleH"));
+  }
+
+  @Test
+  void trigger_files_log_every_line_through_pass_through_triggers() throws Exception {
+    assertThat(run("batch_6_1_triggers").status()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(listener.messages())
+        .containsExactly(
+            "[log_schedule] ScheduleTriggerNode executed successfully",
+            "[log_filewatch] FileWatchTriggerNode executed successfully",
+            "[log_webhook] WebhookTriggerNode executed successfully",
+            "[log_result] All trigger nodes instantiated and configured successfully!");
+  }
+
+  @Test
+  void batch_7_4_runs_the_xml_chain_on_the_parsed_document() throws Exception {
+    RunResult r = run("batch_7_4_xml");
+    assertThat(r.status()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(r.nodeOutputs().get("xpath_query")).containsEntry("count", 1L);
+    assertThat(r.nodeOutputs().get("get_xml_element")).containsEntry("text", "Test");
+    assertThat(r.nodeOutputs().get("xml_to_json"))
+        .containsEntry(
+            "json_data",
+            Map.of(
+                "root", Map.of("item", Map.of("@attributes", Map.of("id", "1"), "#text", "Test"))));
+    assertThat((String) r.nodeOutputs().get("json_to_xml").get("xml_string"))
+        .contains("<item id=\"1\">Test</item>");
+  }
+
+  @Test
+  void batch_5_2_evaluates_the_expression_but_refuses_the_python_script() throws Exception {
+    RunResult r = run("batch_5_2_expression");
+    assertThat(r.invalidWorkflow()).isTrue();
+    assertThat(r.issues())
+        .filteredOn(ValidationIssue::isError)
+        .singleElement()
+        .satisfies(
+            i -> {
+              assertThat(i.nodeId()).isEqualTo("run_python");
+              assertThat(i.message()).contains("needs capability host");
+            });
+  }
+
+  @Test
+  void batch_2_3_is_refused_at_validation_unless_the_robot_allows_host_nodes() throws Exception {
+    WorkflowEngine plain = WorkflowEngine.builder().workRoot(work).build();
+    assertThat(plain.validate(CorpusWorkflowsTest.load("batch_2_3_system")))
+        .filteredOn(ValidationIssue::isError)
+        .extracting(ValidationIssue::nodeId)
+        .containsExactlyInAnyOrder("system_info", "run_command");
+    RunResult r =
+        run(
+            "batch_2_3_system",
+            WorkflowEngine.builder().workRoot(work).allowRunCommand(true).build());
+    assertThat(r.status()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(r.issues())
+        .anySatisfy(
+            i -> {
+              assertThat(i.code()).isEqualTo("UNUSED_CONFIG_KEY");
+              assertThat(i.nodeId()).isEqualTo("wait_node");
+              assertThat(i.message()).contains("'seconds'").contains("duration");
+            });
+  }
+
+  @Test
+  void service_files_need_credentials_from_the_robot_not_the_workflow() throws Exception {
+    RunResult r = run("batch_7_3_ftp");
+    assertThat(r.executedNodes()).isZero();
+    assertThat(r.issues())
+        .filteredOn(ValidationIssue::isError)
+        .allSatisfy(i -> assertThat(i.code()).isEqualTo("NEEDS_CREDENTIALS"))
+        .hasSize(8);
+    assertThat(r.errorMessage()).contains("needs ftp credentials").contains("robot's credentials");
+
+    WorkflowEngine withCredentials =
+        WorkflowEngine.builder()
+            .workRoot(work)
+            .credentials(CredentialsProvider.of(Map.of("gmail", Map.of("token", "t"))))
+            .build();
+    assertThat(withCredentials.validate(CorpusWorkflowsTest.load("batch_8_1_gmail")))
+        .filteredOn(ValidationIssue::isError)
+        .allSatisfy(i -> assertThat(i.code()).isEqualTo("UNSUPPORTED_NODE"))
+        .isNotEmpty();
+  }
+
+  @Test
+  void siblings_of_one_original_module_are_classified_alike() throws Exception {
+    WorkflowEngine plain = WorkflowEngine.builder().workRoot(work).build();
+    for (String type : new String[] {"SendHotKeyNode", "SendKeysNode", "MouseClickNode"}) {
+      assertThat(plain.registry().missingCapability(type)).as(type).isEqualTo("desktop");
+    }
+    assertThat(plain.registry().missingCapability("ProcessKillNode")).isEqualTo("host");
+    assertThat(plain.registry().missingCapability("BrowserLaunchNode")).isEqualTo("browser");
+    assertThat(plain.registry().find("BrowserWaitNode")).isNotNull(); // alias of WaitNode
+  }
+
+  @Test
+  void credentials_never_print_their_values() {
+    var c = new CredentialsProvider.ServiceCredentials("ftp", Map.of("password", "s3cret"));
+    assertThat(c.toString()).doesNotContain("s3cret").contains("password");
+  }
+}
