@@ -1,6 +1,7 @@
 package com.casarerpa.fleet.agent.config;
 
 import com.casarerpa.fleet.workflow.LogLevel;
+import com.casarerpa.fleet.workflow.net.InternalAddressPolicy;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -92,6 +93,7 @@ public final class ConfigReader {
             .logLevel(logLevel())
             .fleetMaintenance(bool(Setting.ROBOT_FLEET_MAINTENANCE))
             .wakeups(bool(Setting.ROBOT_WAKEUPS))
+            .workflowHttp(workflowHttp())
             .build();
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
@@ -155,6 +157,20 @@ public final class ConfigReader {
     return key;
   }
 
+  private InternalAddressPolicy workflowHttp() {
+    String allow = text(Setting.WORKFLOW_HTTP_ALLOW).orElse("");
+    try {
+      return InternalAddressPolicy.parse(allow);
+    } catch (IllegalArgumentException e) {
+      problems.add(
+          describe(Setting.WORKFLOW_HTTP_ALLOW)
+              + ": "
+              + e.getMessage()
+              + "; e.g. WORKFLOW_HTTP_ALLOW=127.0.0.1,10.0.0.0/8");
+      return InternalAddressPolicy.parse("");
+    }
+  }
+
   private Optional<String> text(Setting setting) {
     return sources.value(setting).map(ConfigSources.Value::text).filter(t -> !t.isBlank());
   }
@@ -210,13 +226,18 @@ public final class ConfigReader {
     return min;
   }
 
+  private static final UUID SINGLE_TENANT = new UUID(0L, 0L);
+
   private UUID tenant() {
     Optional<String> text = text(Setting.TENANT_ID);
     if (text.isEmpty()) {
       return null;
     }
     try {
-      return UUID.fromString(text.get());
+      UUID tenant = UUID.fromString(text.get());
+      // the seed's example value (the "system" tenant): a single-tenant fleet, whose robots have
+      // no tenant_id; it must not stop such a robot from starting
+      return SINGLE_TENANT.equals(tenant) ? null : tenant;
     } catch (IllegalArgumentException e) {
       problems.add(
           describe(Setting.TENANT_ID)

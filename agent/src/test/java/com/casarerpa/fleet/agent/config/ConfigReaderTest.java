@@ -92,6 +92,17 @@ class ConfigReaderTest {
   }
 
   @Test
+  void the_seeds_all_zero_tenant_id_means_a_single_tenant_fleet_and_checks_nothing() {
+    Map<String, String> seed =
+        TestKeys.settings("http://x:1", "TENANT_ID", "00000000-0000-0000-0000-000000000000");
+    assertThat(AgentConfig.fromSettings(seed).tenantId()).isNull();
+    String acme = "7d4f7a52-9a55-4a4e-9d52-1f0c2b8a3e11";
+    assertThat(
+            AgentConfig.fromSettings(TestKeys.settings("http://x:1", "TENANT_ID", acme)).tenantId())
+        .hasToString(acme);
+  }
+
+  @Test
   void an_offline_threshold_shorter_than_two_heartbeats_is_refused() {
     Map<String, String> settings =
         TestKeys.settings(
@@ -158,6 +169,29 @@ class ConfigReaderTest {
 
     assertThat(Arrays.stream(Setting.values()))
         .allSatisfy(s -> assertThat(example).contains("\n" + s.name() + "="));
+  }
+
+  @Test
+  void workflow_http_allow_reaches_the_engine_policy_and_a_bad_entry_is_named() throws Exception {
+    AgentConfig config =
+        AgentConfig.fromSettings(
+            TestKeys.settings(
+                "http://127.0.0.1:1", "WORKFLOW_HTTP_ALLOW", "127.0.0.1, 10.0.0.0/8"));
+    assertThat(config.workflowHttp().permits(java.net.InetAddress.getByName("10.9.8.7"))).isTrue();
+    assertThat(config.workflowHttp().permits(java.net.InetAddress.getByName("192.168.0.1")))
+        .isFalse();
+    assertThat(
+            AgentConfig.fromSettings(TestKeys.settings("http://127.0.0.1:1"))
+                .workflowHttp()
+                .permits(java.net.InetAddress.getByName("127.0.0.1")))
+        .as("default: no internal address")
+        .isFalse();
+    assertThatThrownBy(
+            () ->
+                AgentConfig.fromSettings(
+                    TestKeys.settings("http://127.0.0.1:1", "WORKFLOW_HTTP_ALLOW", "intranet")))
+        .hasMessageContaining("WORKFLOW_HTTP_ALLOW")
+        .hasMessageContaining("intranet");
   }
 
   @Test

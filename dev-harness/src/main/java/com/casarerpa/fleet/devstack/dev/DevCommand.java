@@ -132,7 +132,8 @@ public final class DevCommand implements Callable<Integer> {
             .dataDir(dataDir)
             .opsPort(0)
             .build();
-    Agent agent = new Agent(config, EngineExecutor.standard(dataDir.resolve("work")));
+    Agent agent =
+        new Agent(config, EngineExecutor.standard(dataDir.resolve("work"), config.workflowHttp()));
     agent.start();
     return agent;
   }
