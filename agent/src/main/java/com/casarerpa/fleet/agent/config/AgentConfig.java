@@ -303,7 +303,7 @@ public record AgentConfig(
   }
 
   /** Reads a configuration from setting names only (no file, no environment): handy in tests. */
-  public static AgentConfig fromSettings(Map<String, String> settings) {
+  static AgentConfig fromSettings(Map<String, String> settings) {
     return ConfigReader.read(ConfigSources.load(null, Path.of("."), Map.of(), settings));
   }
 

@@ -26,7 +26,7 @@ public final class ConfigSources {
   public static final String DEFAULT_FILE_NAME = "agent.env";
 
   /** A raw value and the layer it came from. */
-  public record Value(String text, String source) {}
+  record Value(String text, String source) {}
 
   private final Map<Setting, Value> values = new EnumMap<>(Setting.class);
   private final List<String> problems = new ArrayList<>();
@@ -165,7 +165,7 @@ public final class ConfigSources {
     return text;
   }
 
-  public Optional<Value> value(Setting setting) {
+  Optional<Value> value(Setting setting) {
     return Optional.ofNullable(values.get(setting));
   }
 

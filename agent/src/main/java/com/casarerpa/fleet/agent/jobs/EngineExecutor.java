@@ -28,7 +28,7 @@ import java.util.Map;
 public final class EngineExecutor implements WorkflowExecutor {
   private final WorkflowEngine engine;
 
-  public EngineExecutor(WorkflowEngine engine) {
+  EngineExecutor(WorkflowEngine engine) {
     this.engine = engine;
   }
 
