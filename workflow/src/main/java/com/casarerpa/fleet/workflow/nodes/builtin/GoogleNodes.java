@@ -827,7 +827,7 @@ final class GoogleNodes {
     String destination =
         ctx.string("destination", ctx.string("output_path", ctx.string("save_path", "")));
     Path target = ctx.resolvePath(destination.isBlank() ? "." : destination);
-    if (Files.isDirectory(target)) {
+    if (Files.isDirectory(target) || destination.endsWith("/") || destination.endsWith("\\")) {
       String name =
           api.get(api.url(DRIVE, id).addQueryParameter("fields", "name")).path("name").asText(id);
       if (export && "application/pdf".equals(exportMime) && !name.endsWith(".pdf")) {
