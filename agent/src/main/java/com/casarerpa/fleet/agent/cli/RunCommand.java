@@ -59,7 +59,11 @@ final class RunCommand implements Callable<Integer> {
     }
     Agent agent;
     try {
-      agent = new Agent(config, EngineExecutor.standard(config.dataDir().resolve("work")));
+      agent =
+          new Agent(
+              config,
+              EngineExecutor.standard(
+                  config.dataDir().resolve("work"), config.credentials().provider()));
     } catch (ConfigException e) {
       System.err.println(e.getMessage());
       return AgentExit.CONFIG.code();

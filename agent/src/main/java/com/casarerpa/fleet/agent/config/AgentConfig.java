@@ -43,7 +43,8 @@ public record AgentConfig(
     Duration logFlushInterval,
     LogLevel logLevel,
     boolean fleetMaintenance,
-    boolean wakeups) {
+    boolean wakeups,
+    WorkflowCredentials credentials) {
   public static final int OPS_DISABLED = -1;
 
   public AgentConfig {
@@ -85,7 +86,8 @@ public record AgentConfig(
         .logFlushInterval(logFlushInterval)
         .logLevel(logLevel)
         .fleetMaintenance(fleetMaintenance)
-        .wakeups(wakeups);
+        .wakeups(wakeups)
+        .credentials(credentials);
   }
 
   /** Named settings with the {@link Setting} defaults; not thread-safe. */
@@ -116,6 +118,7 @@ public record AgentConfig(
     private LogLevel logLevel = LogLevel.parse(text(Setting.ROBOT_LOG_LEVEL), null);
     private boolean fleetMaintenance = Boolean.parseBoolean(text(Setting.ROBOT_FLEET_MAINTENANCE));
     private boolean wakeups = Boolean.parseBoolean(text(Setting.ROBOT_WAKEUPS));
+    private WorkflowCredentials credentials = WorkflowCredentials.NONE;
 
     private Builder(URI supabaseUrl, String anonKey, String robotApiKey) {
       this.supabaseUrl = supabaseUrl;
@@ -259,6 +262,12 @@ public record AgentConfig(
       return this;
     }
 
+    /** Secrets for workflow service nodes (FTP, e-mail, Google, messaging, ...). */
+    public Builder credentials(WorkflowCredentials value) {
+      credentials = value;
+      return this;
+    }
+
     public AgentConfig build() {
       String host = hostname != null ? hostname : ConfigReader.localHostname();
       return new AgentConfig(
@@ -287,7 +296,8 @@ public record AgentConfig(
           logFlushInterval,
           logLevel,
           fleetMaintenance,
-          wakeups);
+          wakeups,
+          credentials);
     }
   }
 
@@ -351,7 +361,9 @@ public record AgentConfig(
         + " maintenance="
         + fleetMaintenance
         + " wakeups="
-        + wakeups;
+        + wakeups
+        + " workflow_credentials="
+        + credentials.describe();
   }
 
   @Override

@@ -36,7 +36,11 @@ enum Setting {
   ROBOT_LOG_FLUSH_INTERVAL("1s", false, "longest a log line waits before it is shipped"),
   ROBOT_LOG_LEVEL("INFO", false, "lowest level shipped to robot_logs"),
   ROBOT_FLEET_MAINTENANCE("true", false, "take part in running fleet maintenance"),
-  ROBOT_WAKEUPS("true", false, "claim at once on job_queued broadcasts; false polls only");
+  ROBOT_WAKEUPS("true", false, "claim at once on job_queued broadcasts; false polls only"),
+  CASARE_CREDENTIALS_FILE(
+      "",
+      false,
+      "JSON file of workflow service credentials, {\"gmail\": {\"access_token\": \"...\"}}; chmod 600");
 
   private final String defaultValue;
   private final boolean secret;

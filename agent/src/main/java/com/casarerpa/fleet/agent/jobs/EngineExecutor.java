@@ -8,6 +8,7 @@ import com.casarerpa.fleet.workflow.RunOptions;
 import com.casarerpa.fleet.workflow.RunResult;
 import com.casarerpa.fleet.workflow.WorkflowEngine;
 import com.casarerpa.fleet.workflow.model.WorkflowDefinition;
+import com.casarerpa.fleet.workflow.nodes.CredentialsProvider;
 import com.casarerpa.fleet.workflow.validate.ValidationIssue;
 import com.casarerpa.fleet.workflow.validate.WorkflowValidationException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -33,7 +34,16 @@ public final class EngineExecutor implements WorkflowExecutor {
 
   /** The standard node library, job folders under {@code workRoot}. */
   public static EngineExecutor standard(Path workRoot) {
-    return new EngineExecutor(WorkflowEngine.builder().workRoot(workRoot).build());
+    return standard(workRoot, CredentialsProvider.NONE);
+  }
+
+  /**
+   * The standard node library, job folders under {@code workRoot}, service nodes' secrets from
+   * {@code credentials} (the agent's {@code CASARE_CREDENTIALS_FILE} / {@code CASARE_CRED_*}).
+   */
+  public static EngineExecutor standard(Path workRoot, CredentialsProvider credentials) {
+    return new EngineExecutor(
+        WorkflowEngine.builder().workRoot(workRoot).credentials(credentials).build());
   }
 
   @Override
