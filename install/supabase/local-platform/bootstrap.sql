@@ -8,8 +8,9 @@
 --   schemas   auth, extensions, realtime
 --   functions auth.uid(), auth.role(), auth.email(), auth.jwt()  (read request.jwt.claim(s) GUCs, as GoTrue's do)
 --   publication supabase_realtime (empty; migrations add tables)
---   realtime.messages + realtime.send(payload, event, topic, private): stores the message and
---     notifies channel 'realtime_messages' with the row id; the local Realtime server delivers it.
+--   realtime.messages + realtime.send(payload, event, topic, private): stores the message (payload
+--     plus an "id", as hosted) and notifies channel 'realtime_messages' with the row id; the local
+--     Realtime server delivers it. Errors are swallowed as a WARNING, as hosted does.
 --   realtime.topic() and the API roles' grants on realtime.messages (RLS, with no policy, still
 --     denies everything): what private-channel policies are written against on Supabase.
 
@@ -96,17 +97,28 @@ CREATE TABLE IF NOT EXISTS realtime.messages (
 CREATE INDEX IF NOT EXISTS messages_inserted_at_idx ON realtime.messages (inserted_at);
 ALTER TABLE realtime.messages ENABLE ROW LEVEL SECURITY;
 
--- Same signature as Supabase's realtime.send. SECURITY DEFINER so that any trigger may call it.
+-- Same signature and behaviour as Supabase's realtime.send: the payload gets an "id" (a new uuid)
+-- unless it has one, and a failure to store the message never fails the caller: it becomes a
+-- WARNING and the message is lost (a hint, never the truth). SECURITY DEFINER so that any trigger
+-- may call it.
 CREATE OR REPLACE FUNCTION realtime.send(payload jsonb, event text, topic text, private boolean DEFAULT true)
 RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 DECLARE
   message_id bigint;
+  sent jsonb := payload;
 BEGIN
-  INSERT INTO realtime.messages (topic, extension, event, payload, private)
-  VALUES (topic, 'broadcast', event, payload, private)
-  RETURNING id INTO message_id;
-  PERFORM pg_notify('realtime_messages', message_id::text);
+  BEGIN
+    IF jsonb_typeof(sent) = 'object' AND NOT sent ? 'id' THEN
+      sent := sent || jsonb_build_object('id', gen_random_uuid());
+    END IF;
+    INSERT INTO realtime.messages (topic, extension, event, payload, private)
+    VALUES (topic, 'broadcast', event, sent, private)
+    RETURNING id INTO message_id;
+    PERFORM pg_notify('realtime_messages', message_id::text);
+  EXCEPTION WHEN OTHERS THEN
+    RAISE WARNING 'ErrorSendingBroadcastMessage: %', SQLERRM;
+  END;
 END
 $$;
 REVOKE ALL ON FUNCTION realtime.send(jsonb, text, text, boolean) FROM PUBLIC;

@@ -6,6 +6,10 @@
 --   robot_stats, workflow_assignment_stats, robot_api_keys_active, robot_logs_daily_summary
 --   verify_fleet_schema()  -> (table_name, present, rls_enabled) for the seed's twelve tables
 
+-- (re-running this file after 20261130000202 must not fail on that file's column layout)
+DROP VIEW IF EXISTS public.robot_stats, public.workflow_assignment_stats, public.robot_api_keys_active,
+  public.robot_logs_daily_summary;
+
 CREATE OR REPLACE VIEW public.robot_stats WITH (security_invoker = true) AS
 SELECT r.robot_id,
        r.name,

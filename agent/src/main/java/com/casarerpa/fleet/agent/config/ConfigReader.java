@@ -215,13 +215,18 @@ public final class ConfigReader {
     return min;
   }
 
+  private static final UUID SINGLE_TENANT = new UUID(0L, 0L);
+
   private UUID tenant() {
     Optional<String> text = text(Setting.TENANT_ID);
     if (text.isEmpty()) {
       return null;
     }
     try {
-      return UUID.fromString(text.get());
+      UUID tenant = UUID.fromString(text.get());
+      // the seed's example value (the "system" tenant): a single-tenant fleet, whose robots have
+      // no tenant_id; it must not stop such a robot from starting
+      return SINGLE_TENANT.equals(tenant) ? null : tenant;
     } catch (IllegalArgumentException e) {
       problems.add(
           describe(Setting.TENANT_ID)

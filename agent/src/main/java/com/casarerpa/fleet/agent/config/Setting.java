@@ -19,9 +19,11 @@ enum Setting {
   ROBOT_MAX_CONCURRENT_JOBS("1", false, "jobs run at the same time, 1..100"),
   ROBOT_HEARTBEAT_INTERVAL("10s", false, "heartbeat period (the server may ask for shorter)"),
   JOB_POLL_INTERVAL("5s", false, "claim poll when no wake-up arrives"),
-  ROBOT_OFFLINE_THRESHOLD("45s", false, "silence after which the fleet calls a robot offline"),
-  LOG_RETENTION_DAYS("30", false, "days a spooled log segment is kept before it is dropped"),
-  TENANT_ID("", false, "expected tenant uuid; start fails if the robot belongs elsewhere"),
+  ROBOT_OFFLINE_THRESHOLD(
+      "45s", false, "local health only; the fleet uses fleet_settings.offline_threshold_seconds"),
+  LOG_RETENTION_DAYS(
+      "30", false, "local log spool only; fleet logs: fleet_settings.log_retention_days"),
+  TENANT_ID("", false, "expected tenant uuid (all zeros = single-tenant); start fails elsewhere"),
   ROBOT_JOB_TIMEOUT("1h", false, "timeout for jobs that carry none"),
   ROBOT_CANCEL_GRACE("10s", false, "cooperative cancel window before a hard stop"),
   ROBOT_SHUTDOWN_BUDGET("30s", false, "how long a graceful stop waits for running jobs"),

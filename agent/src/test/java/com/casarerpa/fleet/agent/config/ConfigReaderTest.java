@@ -92,6 +92,17 @@ class ConfigReaderTest {
   }
 
   @Test
+  void the_seeds_all_zero_tenant_id_means_a_single_tenant_fleet_and_checks_nothing() {
+    Map<String, String> seed =
+        TestKeys.settings("http://x:1", "TENANT_ID", "00000000-0000-0000-0000-000000000000");
+    assertThat(AgentConfig.fromSettings(seed).tenantId()).isNull();
+    String acme = "7d4f7a52-9a55-4a4e-9d52-1f0c2b8a3e11";
+    assertThat(
+            AgentConfig.fromSettings(TestKeys.settings("http://x:1", "TENANT_ID", acme)).tenantId())
+        .hasToString(acme);
+  }
+
+  @Test
   void an_offline_threshold_shorter_than_two_heartbeats_is_refused() {
     Map<String, String> settings =
         TestKeys.settings(

@@ -48,7 +48,30 @@ class RealtimeHintsTest {
     assertThat(payload.get("priority").asInt()).isEqualTo(17);
     assertThat(payload.get("environment").asText()).isEqualTo("prod");
     assertThat(payload.get("required_capabilities").get(0).asText()).isEqualTo("browser");
-    assertThat(payload.size()).as("a hint, no secrets").isEqualTo(4);
+    assertThat(payload.size())
+        .as("a hint, no secrets: four fields and the id realtime.send adds")
+        .isEqualTo(5);
+    assertThat(java.util.UUID.fromString(payload.get("id").asText())).isNotNull();
+  }
+
+  @Test
+  void realtime_send_swallows_a_failure_as_hosted_does_and_the_write_commits() throws Exception {
+    Fleet fleet = new Fleet(db);
+    UUID workflow = fleet.workflow();
+    try (java.sql.Connection c = db.admin().getConnection()) {
+      c.setAutoCommit(false);
+      try (java.sql.Statement s = c.createStatement()) {
+        s.execute("SELECT realtime.send('{\"n\": 1}'::jsonb, 'e', NULL, false)");
+        assertThat(s.getWarnings().getMessage()).contains("ErrorSendingBroadcastMessage");
+        s.execute(
+            "UPDATE workflows SET description = 'still here' WHERE workflow_id = '"
+                + workflow
+                + "'");
+      }
+      c.commit();
+    }
+    assertThat(db.value("SELECT description FROM workflows WHERE workflow_id = ?", workflow))
+        .isEqualTo("still here");
   }
 
   @Test
@@ -69,7 +92,7 @@ class RealtimeHintsTest {
     fleet.operator.rpc("cancel_job", "p_job_id", jobId);
     List<Map<String, Object>> sent = messages("robot:" + robot.id, "cancel_job");
     assertThat(sent).hasSize(1);
-    assertThat(payloadFor(sent, jobId).size()).isEqualTo(1);
+    assertThat(payloadFor(sent, jobId).size()).as("job_id and the added id").isEqualTo(2);
     assertThat(sent.get(0).get("private")).isEqualTo(false);
   }
 

@@ -72,6 +72,7 @@ public final class MigrationRunner {
       apply(migration);
       done.add(migration);
     }
+    refuseUnqualifiedWrites();
     return done;
   }
 
@@ -114,6 +115,63 @@ public final class MigrationRunner {
     } catch (SQLException e) {
       throw new MigrationException(what + ": cannot reach the database: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Hosted Supabase loads {@code safeupdate} in every API session, so a function that runs an
+   * UPDATE or DELETE without WHERE fails there at call time. The schema the migrations leave behind
+   * (a later migration may replace an earlier function) must have none: otherwise the local stack
+   * refuses to start, naming each function and statement.
+   */
+  private void refuseUnqualifiedWrites() {
+    Map<String, List<UnqualifiedWriteCheck.Finding>> found;
+    try (Connection c = dataSource.getConnection()) {
+      found = unqualifiedWrites(c);
+    } catch (SQLException e) {
+      throw new MigrationException("cannot check the migrated functions: " + e.getMessage(), e);
+    }
+    if (!found.isEmpty()) {
+      StringBuilder message =
+          new StringBuilder("the migrated schema is refused")
+              .append(
+                  " refused: hosted Supabase (safeupdate) rejects UPDATE/DELETE without WHERE"
+                      + " in API calls; add a WHERE clause (WHERE true where every row is meant):");
+      found.forEach(
+          (function, findings) ->
+              findings.forEach(
+                  f -> message.append("\n  ").append(function).append(", ").append(f)));
+      throw new MigrationException(message.toString(), null);
+    }
+  }
+
+  /**
+   * Every function of schema {@code public} (except those of extensions) whose definition holds an
+   * UPDATE or DELETE without WHERE, with the findings of {@link UnqualifiedWriteCheck}.
+   */
+  public static Map<String, List<UnqualifiedWriteCheck.Finding>> unqualifiedWrites(Connection c)
+      throws SQLException {
+    Map<String, List<UnqualifiedWriteCheck.Finding>> found = new java.util.TreeMap<>();
+    try (Statement s = c.createStatement();
+        var rs =
+            s.executeQuery(
+                """
+                SELECT p.oid::regprocedure::text, pg_get_functiondef(p.oid)
+                  FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
+                 WHERE p.pronamespace = 'public'::regnamespace
+                   AND p.prokind IN ('f', 'p')
+                   AND l.lanname IN ('sql', 'plpgsql')
+                   AND NOT EXISTS (SELECT 1 FROM pg_depend d
+                                    WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid
+                                      AND d.deptype = 'e')
+                """)) {
+      while (rs.next()) {
+        List<UnqualifiedWriteCheck.Finding> findings = UnqualifiedWriteCheck.check(rs.getString(2));
+        if (!findings.isEmpty()) {
+          found.put(rs.getString(1), findings);
+        }
+      }
+    }
+    return found;
   }
 
   private void ensureHistoryTable() {
