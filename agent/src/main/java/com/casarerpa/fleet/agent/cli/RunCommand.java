@@ -63,7 +63,9 @@ final class RunCommand implements Callable<Integer> {
           new Agent(
               config,
               EngineExecutor.standard(
-                  config.dataDir().resolve("work"), config.credentials().provider()));
+                  config.dataDir().resolve("work"),
+                  config.workflowHttp(),
+                  config.credentials().provider()));
     } catch (ConfigException e) {
       System.err.println(e.getMessage());
       return AgentExit.CONFIG.code();

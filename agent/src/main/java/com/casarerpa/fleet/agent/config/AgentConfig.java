@@ -1,6 +1,7 @@
 package com.casarerpa.fleet.agent.config;
 
 import com.casarerpa.fleet.workflow.LogLevel;
+import com.casarerpa.fleet.workflow.net.InternalAddressPolicy;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,6 +45,7 @@ public record AgentConfig(
     LogLevel logLevel,
     boolean fleetMaintenance,
     boolean wakeups,
+    InternalAddressPolicy workflowHttp,
     WorkflowCredentials credentials) {
   public static final int OPS_DISABLED = -1;
 
@@ -87,6 +89,7 @@ public record AgentConfig(
         .logLevel(logLevel)
         .fleetMaintenance(fleetMaintenance)
         .wakeups(wakeups)
+        .workflowHttp(workflowHttp)
         .credentials(credentials);
   }
 
@@ -118,6 +121,7 @@ public record AgentConfig(
     private LogLevel logLevel = LogLevel.parse(text(Setting.ROBOT_LOG_LEVEL), null);
     private boolean fleetMaintenance = Boolean.parseBoolean(text(Setting.ROBOT_FLEET_MAINTENANCE));
     private boolean wakeups = Boolean.parseBoolean(text(Setting.ROBOT_WAKEUPS));
+    private InternalAddressPolicy workflowHttp = InternalAddressPolicy.parse(null);
     private WorkflowCredentials credentials = WorkflowCredentials.NONE;
 
     private Builder(URI supabaseUrl, String anonKey, String robotApiKey) {
@@ -262,6 +266,12 @@ public record AgentConfig(
       return this;
     }
 
+    /** Internal addresses workflow HTTP nodes may reach ({@code WORKFLOW_HTTP_ALLOW}). */
+    public Builder workflowHttp(InternalAddressPolicy value) {
+      workflowHttp = value;
+      return this;
+    }
+
     /** Secrets for workflow service nodes (FTP, e-mail, Google, messaging, ...). */
     public Builder credentials(WorkflowCredentials value) {
       credentials = value;
@@ -297,6 +307,7 @@ public record AgentConfig(
           logLevel,
           fleetMaintenance,
           wakeups,
+          workflowHttp,
           credentials);
     }
   }
@@ -362,6 +373,8 @@ public record AgentConfig(
         + fleetMaintenance
         + " wakeups="
         + wakeups
+        + " workflow_http_allow="
+        + workflowHttp
         + " workflow_credentials="
         + credentials.describe();
   }

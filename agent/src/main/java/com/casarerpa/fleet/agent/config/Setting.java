@@ -39,6 +39,10 @@ enum Setting {
   ROBOT_LOG_LEVEL("INFO", false, "lowest level shipped to robot_logs"),
   ROBOT_FLEET_MAINTENANCE("true", false, "take part in running fleet maintenance"),
   ROBOT_WAKEUPS("true", false, "claim at once on job_queued broadcasts; false polls only"),
+  WORKFLOW_HTTP_ALLOW(
+      "",
+      false,
+      "loopback/private addresses HTTP nodes may reach, e.g. 127.0.0.1,10.0.0.0/8; default none"),
   CASARE_CREDENTIALS_FILE(
       "",
       false,

@@ -8,6 +8,7 @@ import com.casarerpa.fleet.workflow.RunOptions;
 import com.casarerpa.fleet.workflow.RunResult;
 import com.casarerpa.fleet.workflow.WorkflowEngine;
 import com.casarerpa.fleet.workflow.model.WorkflowDefinition;
+import com.casarerpa.fleet.workflow.net.InternalAddressPolicy;
 import com.casarerpa.fleet.workflow.nodes.CredentialsProvider;
 import com.casarerpa.fleet.workflow.validate.ValidationIssue;
 import com.casarerpa.fleet.workflow.validate.WorkflowValidationException;
@@ -32,7 +33,7 @@ public final class EngineExecutor implements WorkflowExecutor {
     this.engine = engine;
   }
 
-  /** The standard node library, job folders under {@code workRoot}. */
+  /** The standard node library, job folders under {@code workRoot}, no internal HTTP. */
   public static EngineExecutor standard(Path workRoot) {
     return standard(workRoot, CredentialsProvider.NONE);
   }
@@ -44,6 +45,24 @@ public final class EngineExecutor implements WorkflowExecutor {
   public static EngineExecutor standard(Path workRoot, CredentialsProvider credentials) {
     return new EngineExecutor(
         WorkflowEngine.builder().workRoot(workRoot).credentials(credentials).build());
+  }
+
+  /** {@link #standard} with HTTP nodes limited by {@code http} ({@code WORKFLOW_HTTP_ALLOW}). */
+  public static EngineExecutor standard(Path workRoot, InternalAddressPolicy http) {
+    return new EngineExecutor(WorkflowEngine.builder().workRoot(workRoot).httpPolicy(http).build());
+  }
+
+  /**
+   * What the agent runs: HTTP limited by {@code http}, service secrets from {@code credentials}.
+   */
+  public static EngineExecutor standard(
+      Path workRoot, InternalAddressPolicy http, CredentialsProvider credentials) {
+    return new EngineExecutor(
+        WorkflowEngine.builder()
+            .workRoot(workRoot)
+            .httpPolicy(http)
+            .credentials(credentials)
+            .build());
   }
 
   @Override

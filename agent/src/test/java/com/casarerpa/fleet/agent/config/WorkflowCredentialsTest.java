@@ -57,7 +57,11 @@ class WorkflowCredentialsTest {
 
   private AgentConfig read(Map<String, String> env, String... flags) {
     return ConfigReader.read(
-        ConfigSources.load(null, dir, env, TestKeys.settings("http://127.0.0.1:1", flags)));
+        ConfigSources.load(
+            null,
+            dir,
+            env,
+            TestKeys.settings("http://127.0.0.1:1", flags))); // WORKFLOW_HTTP_ALLOW via flags
   }
 
   private static ClaimedJob job(JsonNode workflow) {
@@ -75,7 +79,9 @@ class WorkflowCredentialsTest {
   }
 
   private ExecutionResult run(AgentConfig config, JsonNode workflow) {
-    return EngineExecutor.standard(dir.resolve("work"), config.credentials().provider())
+    // as RunCommand builds it
+    return EngineExecutor.standard(
+            dir.resolve("work"), config.workflowHttp(), config.credentials().provider())
         .execute(job(workflow), QUIET, new CancellationToken());
   }
 
@@ -98,7 +104,9 @@ class WorkflowCredentialsTest {
                 "CASARE_CRED_TELEGRAM_BASE_URL",
                 api.url("/").toString()),
             "CASARE_CREDENTIALS_FILE",
-            file.toString());
+            file.toString(),
+            "WORKFLOW_HTTP_ALLOW",
+            "127.0.0.1"); // the fake APIs listen on loopback
 
     api.enqueue(new MockResponse.Builder().body("{\"id\":\"m-1\",\"threadId\":\"t-1\"}").build());
     api.enqueue(

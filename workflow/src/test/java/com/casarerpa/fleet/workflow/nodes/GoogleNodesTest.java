@@ -57,6 +57,7 @@ class GoogleNodesTest {
     try (WorkflowEngine engine =
         WorkflowEngine.builder()
             .workRoot(job)
+            .httpAllow("127.0.0.1") // the fake API listens on loopback
             .credentials(CredentialsProvider.of(creds(services)))
             .build()) {
       return engine.run(wf.parse(), RunOptions.DEFAULTS.withWorkingDirectory(job), null, null);
@@ -345,6 +346,26 @@ class GoogleNodesTest {
     RunResult r =
         run(TestWorkflow.create().node("get", "DriveGetFileNode", "file_id", "../../x"), "drive");
     assertThat(r.errorMessage()).isEqualTo("get: '../../x' is not a valid identifier");
+    assertThat(server.getRequestCount()).isZero();
+  }
+
+  @Test
+  void a_loopback_base_url_is_refused_unless_the_robot_allows_internal_addresses()
+      throws Exception {
+    try (WorkflowEngine engine =
+        WorkflowEngine.builder()
+            .workRoot(job)
+            .credentials(CredentialsProvider.of(creds("drive")))
+            .build()) {
+      RunResult r =
+          engine.run(
+              TestWorkflow.create().node("list", "DriveListFilesNode").parse(),
+              RunOptions.DEFAULTS.withWorkingDirectory(job),
+              null,
+              null);
+      assertThat(r.status()).isEqualTo(RunStatus.FAILED);
+      assertThat(r.errorMessage()).startsWith("list: ").doesNotContain(TOKEN);
+    }
     assertThat(server.getRequestCount()).isZero();
   }
 
