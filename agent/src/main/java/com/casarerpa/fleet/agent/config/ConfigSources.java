@@ -29,6 +29,7 @@ public final class ConfigSources {
   record Value(String text, String source) {}
 
   private final Map<Setting, Value> values = new EnumMap<>(Setting.class);
+  private final Map<String, Value> credentialEntries = new java.util.TreeMap<>();
   private final List<String> problems = new ArrayList<>();
   private final List<String> warnings = new ArrayList<>();
 
@@ -56,6 +57,12 @@ public final class ConfigSources {
         sources.values.put(setting, new Value(fromEnv.strip(), "env"));
       }
     }
+    env.forEach(
+        (name, text) -> {
+          if (name.startsWith(WorkflowCredentials.PREFIX)) {
+            sources.put(name, text.strip(), "env");
+          }
+        });
     flags.forEach((name, text) -> sources.put(name, text, "flag"));
     return sources;
   }
@@ -144,6 +151,10 @@ public final class ConfigSources {
   }
 
   private void put(String name, String text, String source) {
+    if (name.startsWith(WorkflowCredentials.PREFIX)) {
+      credentialEntries.put(name, new Value(text, source));
+      return;
+    }
     Optional<Setting> setting = Setting.named(name);
     if (setting.isEmpty()) {
       problems.add(
@@ -163,6 +174,11 @@ public final class ConfigSources {
       return text.substring(1, text.length() - 1);
     }
     return text;
+  }
+
+  /** The {@code CASARE_CRED_<SERVICE>_<FIELD>} entries, by name (values are secrets). */
+  Map<String, Value> credentialEntries() {
+    return java.util.Collections.unmodifiableMap(credentialEntries);
   }
 
   Optional<Value> value(Setting setting) {
