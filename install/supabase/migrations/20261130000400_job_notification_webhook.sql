@@ -8,7 +8,8 @@
 --
 --   SELECT install_job_notification_webhook(
 --     'https://<project-ref>.supabase.co/functions/v1/job-notification',
---     '{"Content-Type": "application/json", "Authorization": "Bearer <service_role key>"}');
+--     '{"Content-Type": "application/json", "apikey": "<service_role key>",
+--       "Authorization": "Bearer <service_role key>"}');
 --
 -- run once as the service role (SQL editor), or, during `supabase db push`, from the database
 -- settings app.job_notification_url / app.job_notification_headers when they are set
