@@ -5,6 +5,7 @@ import com.casarerpa.fleet.agent.fleet.FleetPresence;
 import com.casarerpa.fleet.agent.fleet.Heartbeat;
 import com.casarerpa.fleet.agent.fleet.HostMetrics;
 import com.casarerpa.fleet.agent.fleet.Registration;
+import com.casarerpa.fleet.agent.internal.HintGate;
 import com.casarerpa.fleet.agent.internal.Sleeper;
 import com.casarerpa.fleet.agent.internal.Worker;
 import com.casarerpa.fleet.agent.jobs.ActiveJobs;
@@ -17,7 +18,6 @@ import com.casarerpa.fleet.agent.jobs.ProgressReporter;
 import com.casarerpa.fleet.agent.jobs.RunningJob;
 import com.casarerpa.fleet.agent.jobs.Wakeup;
 import com.casarerpa.fleet.agent.jobs.WorkflowExecutor;
-import com.casarerpa.fleet.agent.logs.LiveLogs;
 import com.casarerpa.fleet.agent.logs.LogPipeline;
 import com.casarerpa.fleet.agent.ops.Health;
 import com.casarerpa.fleet.agent.supabase.ChannelOptions;
@@ -60,6 +60,9 @@ final class Running {
   static final Duration RELEASE_FLOOR = Duration.ofSeconds(3);
 
   static final Duration OFFLINE_FLOOR = Duration.ofSeconds(1);
+
+  /** At most one early claim and one early heartbeat per window from Realtime hints. */
+  static final Duration HINT_WINDOW = Duration.ofSeconds(1);
 
   /** The agent-wide parts a running robot uses (they outlive it). */
   record Shared(
@@ -136,17 +139,19 @@ final class Running {
             parts.onFatal());
     this.progress =
         new ProgressReporter(rest, active, parts.fleet(), presence::changed, parts.onFatal());
+    // Hints travel on public topics: anyone with the anon key can forge them, so a burst costs
+    // at most one early claim / heartbeat per HINT_WINDOW. The live log tail is sent by the
+    // database on a private topic, never by the agent.
     if (config.wakeups()) {
+      HintGate queued = new HintGate(parts.timers(), HINT_WINDOW, claimWakeup::signal);
       RealtimeChannel queue = realtime.channel("job-queue", ChannelOptions.BROADCAST);
-      queue.onBroadcast("job_queued", payload -> claimWakeup.signal());
-      queue.onJoined(claimWakeup::signal);
+      queue.onBroadcast("job_queued", payload -> queued.hint());
+      queue.onJoined(queued::hint);
     }
+    HintGate cancels = new HintGate(parts.timers(), HINT_WINDOW, heartbeat::beatNow);
     RealtimeChannel own = realtime.channel("robot:" + robot.robotId(), ChannelOptions.BROADCAST);
-    own.onBroadcast("cancel_job", payload -> heartbeat.beatNow());
-    own.onJoined(heartbeat::beatNow);
-    RealtimeChannel tail =
-        realtime.channel("robot-logs:" + robot.robotId(), ChannelOptions.presence(null, true));
-    parts.logs().attachLive(new LiveLogs(tail));
+    own.onBroadcast("cancel_job", payload -> cancels.hint());
+    own.onJoined(cancels::hint);
     active.onChange(presence::changed);
   }
 

@@ -3,7 +3,7 @@ package com.casarerpa.fleet.devstack;
 import com.casarerpa.fleet.devstack.auth.DemoKeys;
 import com.casarerpa.fleet.devstack.auth.JwtCodec;
 import com.casarerpa.fleet.devstack.db.EmbeddedDatabase;
-import com.casarerpa.fleet.devstack.db.MigrationRunner;
+import com.casarerpa.fleet.migrate.MigrationRunner;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -25,6 +25,12 @@ public final class LocalStack implements AutoCloseable {
 
   /** Largest request body accepted (a 1000-line log batch is well below it); larger is 413. */
   public static final long MAX_REQUEST_BYTES = 16L * 1024 * 1024;
+
+  /**
+   * System property: {@code false} starts the stack with the platform bootstrap only, an empty
+   * project as a new Supabase project is (the operator CLI's {@code setup all} tests migrate it).
+   */
+  public static final String MIGRATE_PROPERTY = "devstack.migrate";
 
   private final StackContext context;
   private final List<StackComponent> components;
@@ -56,7 +62,9 @@ public final class LocalStack implements AutoCloseable {
     try {
       MigrationRunner runner = new MigrationRunner(database.superuserDataSource());
       runner.applyLocalPlatformBootstrap();
-      runner.migrate(MigrationRunner.fromClasspath());
+      if (Boolean.parseBoolean(System.getProperty(MIGRATE_PROPERTY, "true"))) {
+        runner.migrate(MigrationRunner.fromClasspath());
+      }
 
       HikariDataSource apiPool = pool(database, "authenticator", 16);
       HikariDataSource adminPool = pool(database, EmbeddedDatabase.SUPERUSER, 4);
@@ -104,7 +112,7 @@ public final class LocalStack implements AutoCloseable {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(database.jdbcUrl(user));
     config.setUsername(user);
-    config.setPassword("postgres");
+    config.setPassword(database.password(user));
     config.setMaximumPoolSize(size);
     config.setPoolName("devstack-" + user);
     return new HikariDataSource(config);

@@ -1,6 +1,6 @@
 package com.casarerpa.fleet.devstack;
 
-import com.casarerpa.fleet.devstack.db.MigrationRunner;
+import com.casarerpa.fleet.migrate.MigrationRunner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,6 +1,7 @@
 package com.casarerpa.fleet.workflow;
 
 import com.casarerpa.fleet.workflow.model.WorkflowDefinition;
+import com.casarerpa.fleet.workflow.net.InternalAddressPolicy;
 import com.casarerpa.fleet.workflow.nodes.CredentialsProvider;
 import com.casarerpa.fleet.workflow.nodes.NodeRegistry;
 import com.casarerpa.fleet.workflow.run.Grants;
@@ -123,6 +124,8 @@ public final class WorkflowEngine implements AutoCloseable {
       return this;
     }
 
+    private InternalAddressPolicy httpPolicy = InternalAddressPolicy.parse(null);
+
     /**
      * Node library; default {@link NodeRegistry#standard()} (built-ins + ServiceLoader plugins).
      */
@@ -141,6 +144,20 @@ public final class WorkflowEngine implements AutoCloseable {
     public Builder httpClient(OkHttpClient http) {
       this.http = Objects.requireNonNull(http);
       return this;
+    }
+
+    /**
+     * Which loopback, link-local and private addresses HTTP nodes may reach; default none (see
+     * {@link InternalAddressPolicy}). Applied to the default client and to {@link #httpClient}.
+     */
+    public Builder httpPolicy(InternalAddressPolicy policy) {
+      this.httpPolicy = Objects.requireNonNull(policy);
+      return this;
+    }
+
+    /** {@link #httpPolicy} from an allowlist such as {@code 127.0.0.1,10.0.0.0/8}. */
+    public Builder httpAllow(String allowlist) {
+      return httpPolicy(InternalAddressPolicy.parse(allowlist));
     }
 
     /** Folder under which per-job working folders are created. */
@@ -178,6 +195,7 @@ public final class WorkflowEngine implements AutoCloseable {
                 .writeTimeout(Duration.ZERO)
                 .build();
       }
+      http = httpPolicy.apply(http);
       return new WorkflowEngine(this);
     }
   }

@@ -59,7 +59,10 @@ final class RunCommand implements Callable<Integer> {
     }
     Agent agent;
     try {
-      agent = new Agent(config, EngineExecutor.standard(config.dataDir().resolve("work")));
+      agent =
+          new Agent(
+              config,
+              EngineExecutor.standard(config.dataDir().resolve("work"), config.workflowHttp()));
     } catch (ConfigException e) {
       System.err.println(e.getMessage());
       return AgentExit.CONFIG.code();

@@ -1,6 +1,7 @@
 package com.casarerpa.fleet.agent.config;
 
 import com.casarerpa.fleet.workflow.LogLevel;
+import com.casarerpa.fleet.workflow.net.InternalAddressPolicy;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,7 +44,8 @@ public record AgentConfig(
     Duration logFlushInterval,
     LogLevel logLevel,
     boolean fleetMaintenance,
-    boolean wakeups) {
+    boolean wakeups,
+    InternalAddressPolicy workflowHttp) {
   public static final int OPS_DISABLED = -1;
 
   public AgentConfig {
@@ -85,7 +87,8 @@ public record AgentConfig(
         .logFlushInterval(logFlushInterval)
         .logLevel(logLevel)
         .fleetMaintenance(fleetMaintenance)
-        .wakeups(wakeups);
+        .wakeups(wakeups)
+        .workflowHttp(workflowHttp);
   }
 
   /** Named settings with the {@link Setting} defaults; not thread-safe. */
@@ -116,6 +119,7 @@ public record AgentConfig(
     private LogLevel logLevel = LogLevel.parse(text(Setting.ROBOT_LOG_LEVEL), null);
     private boolean fleetMaintenance = Boolean.parseBoolean(text(Setting.ROBOT_FLEET_MAINTENANCE));
     private boolean wakeups = Boolean.parseBoolean(text(Setting.ROBOT_WAKEUPS));
+    private InternalAddressPolicy workflowHttp = InternalAddressPolicy.parse(null);
 
     private Builder(URI supabaseUrl, String anonKey, String robotApiKey) {
       this.supabaseUrl = supabaseUrl;
@@ -259,6 +263,12 @@ public record AgentConfig(
       return this;
     }
 
+    /** Internal addresses workflow HTTP nodes may reach ({@code WORKFLOW_HTTP_ALLOW}). */
+    public Builder workflowHttp(InternalAddressPolicy value) {
+      workflowHttp = value;
+      return this;
+    }
+
     public AgentConfig build() {
       String host = hostname != null ? hostname : ConfigReader.localHostname();
       return new AgentConfig(
@@ -287,7 +297,8 @@ public record AgentConfig(
           logFlushInterval,
           logLevel,
           fleetMaintenance,
-          wakeups);
+          wakeups,
+          workflowHttp);
     }
   }
 
@@ -351,7 +362,9 @@ public record AgentConfig(
         + " maintenance="
         + fleetMaintenance
         + " wakeups="
-        + wakeups;
+        + wakeups
+        + " workflow_http_allow="
+        + workflowHttp;
   }
 
   @Override

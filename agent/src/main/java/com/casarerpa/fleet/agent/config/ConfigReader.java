@@ -1,6 +1,7 @@
 package com.casarerpa.fleet.agent.config;
 
 import com.casarerpa.fleet.workflow.LogLevel;
+import com.casarerpa.fleet.workflow.net.InternalAddressPolicy;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -92,6 +93,7 @@ public final class ConfigReader {
             .logLevel(logLevel())
             .fleetMaintenance(bool(Setting.ROBOT_FLEET_MAINTENANCE))
             .wakeups(bool(Setting.ROBOT_WAKEUPS))
+            .workflowHttp(workflowHttp())
             .build();
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
@@ -153,6 +155,20 @@ public final class ConfigReader {
       return null;
     }
     return key;
+  }
+
+  private InternalAddressPolicy workflowHttp() {
+    String allow = text(Setting.WORKFLOW_HTTP_ALLOW).orElse("");
+    try {
+      return InternalAddressPolicy.parse(allow);
+    } catch (IllegalArgumentException e) {
+      problems.add(
+          describe(Setting.WORKFLOW_HTTP_ALLOW)
+              + ": "
+              + e.getMessage()
+              + "; e.g. WORKFLOW_HTTP_ALLOW=127.0.0.1,10.0.0.0/8");
+      return InternalAddressPolicy.parse("");
+    }
   }
 
   private Optional<String> text(Setting setting) {

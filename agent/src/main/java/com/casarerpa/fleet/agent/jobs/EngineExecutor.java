@@ -8,6 +8,7 @@ import com.casarerpa.fleet.workflow.RunOptions;
 import com.casarerpa.fleet.workflow.RunResult;
 import com.casarerpa.fleet.workflow.WorkflowEngine;
 import com.casarerpa.fleet.workflow.model.WorkflowDefinition;
+import com.casarerpa.fleet.workflow.net.InternalAddressPolicy;
 import com.casarerpa.fleet.workflow.validate.ValidationIssue;
 import com.casarerpa.fleet.workflow.validate.WorkflowValidationException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -31,9 +32,14 @@ public final class EngineExecutor implements WorkflowExecutor {
     this.engine = engine;
   }
 
-  /** The standard node library, job folders under {@code workRoot}. */
+  /** The standard node library, job folders under {@code workRoot}, no internal HTTP. */
   public static EngineExecutor standard(Path workRoot) {
     return new EngineExecutor(WorkflowEngine.builder().workRoot(workRoot).build());
+  }
+
+  /** {@link #standard} with HTTP nodes limited by {@code http} ({@code WORKFLOW_HTTP_ALLOW}). */
+  public static EngineExecutor standard(Path workRoot, InternalAddressPolicy http) {
+    return new EngineExecutor(WorkflowEngine.builder().workRoot(workRoot).httpPolicy(http).build());
   }
 
   @Override

@@ -67,7 +67,6 @@ public final class LogPipeline {
   private final Counter spooled;
   private final Counter dropped;
   private final Counter refused;
-  private volatile LiveLogs live;
   private volatile boolean stopping;
   private volatile boolean writerDone;
   private volatile Instant stopDeadline = Instant.MAX;
@@ -110,11 +109,6 @@ public final class LogPipeline {
   public void bindRobot(UUID robotId) throws IOException {
     spool.bindRobot(robotId);
     signal();
-  }
-
-  /** Where live lines go once the Realtime channel exists. */
-  public void attachLive(LiveLogs liveLogs) {
-    this.live = liveLogs;
   }
 
   public void start() {
@@ -365,10 +359,6 @@ public final class LogPipeline {
       if (outageReported) {
         log.info("backend reachable again; shipping the log journal");
         outageReported = false;
-      }
-      LiveLogs tail = live;
-      if (tail != null) {
-        tail.publish(lines);
       }
       return true;
     } catch (BackendUnavailable e) {

@@ -172,6 +172,29 @@ class ConfigReaderTest {
   }
 
   @Test
+  void workflow_http_allow_reaches_the_engine_policy_and_a_bad_entry_is_named() throws Exception {
+    AgentConfig config =
+        AgentConfig.fromSettings(
+            TestKeys.settings(
+                "http://127.0.0.1:1", "WORKFLOW_HTTP_ALLOW", "127.0.0.1, 10.0.0.0/8"));
+    assertThat(config.workflowHttp().permits(java.net.InetAddress.getByName("10.9.8.7"))).isTrue();
+    assertThat(config.workflowHttp().permits(java.net.InetAddress.getByName("192.168.0.1")))
+        .isFalse();
+    assertThat(
+            AgentConfig.fromSettings(TestKeys.settings("http://127.0.0.1:1"))
+                .workflowHttp()
+                .permits(java.net.InetAddress.getByName("127.0.0.1")))
+        .as("default: no internal address")
+        .isFalse();
+    assertThatThrownBy(
+            () ->
+                AgentConfig.fromSettings(
+                    TestKeys.settings("http://127.0.0.1:1", "WORKFLOW_HTTP_ALLOW", "intranet")))
+        .hasMessageContaining("WORKFLOW_HTTP_ALLOW")
+        .hasMessageContaining("intranet");
+  }
+
+  @Test
   void a_config_file_holding_the_robot_key_that_others_can_read_is_warned_about()
       throws IOException {
     org.junit.jupiter.api.Assumptions.assumeTrue(

@@ -1,7 +1,7 @@
 package com.casarerpa.fleet.devstack.bench;
 
 import com.casarerpa.fleet.devstack.db.EmbeddedDatabase;
-import com.casarerpa.fleet.devstack.db.MigrationRunner;
+import com.casarerpa.fleet.migrate.MigrationRunner;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;

@@ -135,7 +135,8 @@ public final class DevCommand implements Callable<Integer> {
     settings.put("ROBOT_DATA_DIR", dataDir.toString());
     settings.put("ROBOT_OPS_PORT", "0");
     AgentConfig config = AgentConfig.fromSettings(settings);
-    Agent agent = new Agent(config, EngineExecutor.standard(dataDir.resolve("work")));
+    Agent agent =
+        new Agent(config, EngineExecutor.standard(dataDir.resolve("work"), config.workflowHttp()));
     agent.start();
     return agent;
   }

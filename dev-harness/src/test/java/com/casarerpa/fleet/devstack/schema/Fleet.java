@@ -24,10 +24,20 @@ final class Fleet {
     this.operator = db.postgrest().serviceRole();
   }
 
-  /** A robot with a key, registered online in {@code environment}. */
+  /**
+   * A robot with a key, routed by the operator to {@code environment}, {@code capabilities} and
+   * {@code maxConcurrentJobs}, registered online reporting the same.
+   */
   TestRobot robot(String environment, List<String> capabilities, int maxConcurrentJobs)
       throws SQLException {
     TestRobot robot = unregisteredRobot();
+    db.execute(
+        "UPDATE robots SET environment = ?, capabilities = ?::jsonb, max_concurrent_jobs = ?"
+            + " WHERE robot_id = ?",
+        environment,
+        Postgrest.JSON.valueToTree(capabilities).toString(),
+        maxConcurrentJobs,
+        robot.id);
     robot.register(environment, capabilities, maxConcurrentJobs);
     return robot;
   }

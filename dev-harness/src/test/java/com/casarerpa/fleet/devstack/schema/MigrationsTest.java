@@ -2,8 +2,8 @@ package com.casarerpa.fleet.devstack.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.casarerpa.fleet.devstack.db.Migration;
-import com.casarerpa.fleet.devstack.db.MigrationRunner;
+import com.casarerpa.fleet.migrate.Migration;
+import com.casarerpa.fleet.migrate.MigrationRunner;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import org.junit.jupiter.api.Test;

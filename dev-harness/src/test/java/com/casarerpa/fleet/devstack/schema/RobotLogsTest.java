@@ -49,7 +49,8 @@ class RobotLogsTest {
   void a_batch_is_stored_once_even_when_it_is_replayed() throws Exception {
     Fleet fleet = new Fleet(db);
     TestRobot robot = fleet.robot();
-    UUID job = UUID.randomUUID();
+    fleet.enqueue(fleet.workflow());
+    UUID job = TestRobot.jobId(robot.claimOne());
     List<Map<String, Object>> batch = new ArrayList<>();
     for (int i = 1; i <= 3; i++) {
       Map<String, Object> line = line(OffsetDateTime.now(), i, "INFO", "step " + i);
@@ -81,6 +82,18 @@ class RobotLogsTest {
         .isEqualTo("INFO");
   }
 
+  /** Stores a line as the superuser, bypassing append_robot_logs' checks; returns rows added. */
+  private static int insertDirect(TestRobot robot, Map<String, Object> line) throws Exception {
+    return db.execute(
+        "INSERT INTO robot_logs (id, robot_id, \"timestamp\", level, message, seq)"
+            + " VALUES (?::uuid, ?, ?::timestamptz, 'INFO', ?, ?) ON CONFLICT DO NOTHING",
+        line.get("id"),
+        robot.id,
+        line.get("ts"),
+        line.get("message"),
+        line.get("seq"));
+  }
+
   @Test
   void a_line_far_in_the_past_or_future_is_stored_in_the_default_partition() throws Exception {
     Fleet fleet = new Fleet(db);
@@ -89,11 +102,114 @@ class RobotLogsTest {
         line(OffsetDateTime.of(2001, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC), 1, "INFO", "old");
     Map<String, Object> future =
         line(OffsetDateTime.of(2099, 12, 31, 23, 0, 0, 0, ZoneOffset.UTC), 2, "INFO", "new");
-    assertThat(append(robot, List.of(past, future))).isEqualTo(2);
+    assertThat(insertDirect(robot, past) + insertDirect(robot, future)).isEqualTo(2);
     assertThat(partitionOf(UUID.fromString((String) past.get("id"))))
         .isEqualTo("robot_logs_default");
     assertThat(partitionOf(UUID.fromString((String) future.get("id"))))
         .isEqualTo("robot_logs_default");
+  }
+
+  @Test
+  void a_robot_cannot_store_lines_that_are_never_purged_a_ts_far_off_is_clamped() throws Exception {
+    Fleet fleet = new Fleet(db);
+    TestRobot robot = fleet.robot();
+    Map<String, Object> infinity = line(OffsetDateTime.now(), 1, "INFO", "forever");
+    infinity.put("ts", "infinity");
+    Map<String, Object> far =
+        line(OffsetDateTime.of(9999, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC), 2, "INFO", "far");
+    Map<String, Object> ancient =
+        line(OffsetDateTime.of(2001, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC), 3, "INFO", "ancient");
+    Map<String, Object> hourAgo = line(OffsetDateTime.now().minusHours(1), 4, "INFO", "recent");
+    assertThat(append(robot, List.of(infinity, far, ancient, hourAgo))).isEqualTo(4);
+
+    assertThat(
+            db.count(
+                "SELECT count(*) FROM robot_logs WHERE robot_id = ?"
+                    + " AND \"timestamp\" <= now() + interval '1 day'"
+                    + " AND \"timestamp\" >= now() - interval '30 days' - interval '1 minute'",
+                robot.id))
+        .isEqualTo(4);
+    assertThat(
+            (String)
+                db.value(
+                    "SELECT extra->>'sent_ts' FROM robot_logs WHERE id = ?::uuid", far.get("id")))
+        .startsWith("9999-01-01");
+    assertThat(
+            db.value(
+                "SELECT extra->>'sent_ts' FROM robot_logs WHERE id = ?::uuid", infinity.get("id")))
+        .isEqualTo("infinity");
+    assertThat(
+            db.value(
+                "SELECT extra->>'sent_ts' IS NOT NULL FROM robot_logs WHERE id = ?::uuid",
+                hourAgo.get("id")))
+        .as("a normal line is stored as sent")
+        .isEqualTo(false);
+    assertThat(append(robot, List.of(infinity, far, ancient, hourAgo)))
+        .as("a replay of clamped lines stores nothing twice")
+        .isZero();
+  }
+
+  @Test
+  void a_line_names_only_a_job_the_robot_held_in_its_own_tenant() throws Exception {
+    Fleet fleet = new Fleet(db);
+    TestRobot robot = fleet.robot();
+    TestRobot neighbour = fleet.robot();
+    Fleet otherTenant = new Fleet(db);
+    TestRobot stranger = otherTenant.robot();
+    fleet.enqueue(fleet.workflow());
+    UUID neighboursJob = TestRobot.jobId(neighbour.claimOne());
+    otherTenant.enqueue(otherTenant.workflow());
+    UUID strangersJob = TestRobot.jobId(stranger.claimOne());
+    fleet.enqueue(fleet.workflow());
+    UUID ownJob = TestRobot.jobId(robot.claimOne());
+
+    Map<String, Object> own = line(OffsetDateTime.now(), 1, "INFO", "mine");
+    own.put("job_id", ownJob.toString());
+    Map<String, Object> foreign = line(OffsetDateTime.now(), 2, "INFO", "into another tenant");
+    foreign.put("job_id", strangersJob.toString());
+    Map<String, Object> sibling = line(OffsetDateTime.now(), 3, "INFO", "into a neighbour's job");
+    sibling.put("job_id", neighboursJob.toString());
+    assertThat(append(robot, List.of(own, foreign, sibling))).isEqualTo(3);
+
+    assertThat(db.count("SELECT count(*) FROM robot_logs WHERE job_id = ?", strangersJob)).isZero();
+    assertThat(db.count("SELECT count(*) FROM robot_logs WHERE job_id = ?", neighboursJob))
+        .isZero();
+    assertThat(db.count("SELECT count(*) FROM robot_logs WHERE job_id = ?", ownJob)).isEqualTo(1);
+    assertThat(
+            db.value(
+                "SELECT extra->>'unverified_job_id' FROM robot_logs WHERE id = ?::uuid",
+                foreign.get("id")))
+        .isEqualTo(strangersJob.toString());
+  }
+
+  @Test
+  void a_line_with_negative_seq_unknown_source_or_oversized_parts_is_refused() throws Exception {
+    Fleet fleet = new Fleet(db);
+    TestRobot robot = fleet.robot();
+    Map<String, Object> negative = line(OffsetDateTime.now(), -1, "INFO", "x");
+    assertThat(refusedWith(BAD_ARGUMENT, () -> append(robot, List.of(negative))))
+        .contains("p_logs[0]")
+        .contains("seq");
+    Map<String, Object> source = line(OffsetDateTime.now(), 1, "INFO", "x");
+    source.put("source", "operator-console");
+    assertThat(refusedWith(BAD_ARGUMENT, () -> append(robot, List.of(source))))
+        .contains("source must be");
+    Map<String, Object> huge = line(OffsetDateTime.now(), 1, "INFO", "x".repeat(32_769));
+    assertThat(
+            refusedWith(
+                BAD_ARGUMENT,
+                () -> append(robot, List.of(line(OffsetDateTime.now(), 0, "INFO", "ok"), huge))))
+        .contains("p_logs[1]")
+        .contains("at most 32768");
+    Map<String, Object> bigExtra = line(OffsetDateTime.now(), 1, "INFO", "x");
+    bigExtra.put("extra", Map.of("blob", "y".repeat(16_400)));
+    assertThat(refusedWith(BAD_ARGUMENT, () -> append(robot, List.of(bigExtra)))).contains("extra");
+    assertThat(db.count("SELECT count(*) FROM robot_logs WHERE robot_id = ?", robot.id)).isZero();
+
+    Map<String, Object> fits = line(OffsetDateTime.now(), 1, "INFO", "x".repeat(32_768));
+    fits.put("source", "workflow");
+    fits.put("extra", Map.of("k", "v"));
+    assertThat(append(robot, List.of(fits))).isEqualTo(1);
   }
 
   @Test
@@ -109,7 +225,7 @@ class RobotLogsTest {
     LocalDate later = todayUtc().plusDays(40);
     Map<String, Object> early =
         line(later.atTime(12, 0).atOffset(ZoneOffset.UTC), 1, "INFO", "ahead of its partition");
-    append(robot, List.of(early));
+    insertDirect(robot, early);
     UUID id = UUID.fromString((String) early.get("id"));
     assertThat(partitionOf(id)).isEqualTo("robot_logs_default");
 
@@ -117,7 +233,7 @@ class RobotLogsTest {
         fleet.operator.rpc("create_robot_logs_partition", "target_date", later.toString());
     assertThat(created.asText()).contains("Created").contains("moved 1 rows");
     assertThat(partitionOf(id)).isEqualTo("robot_logs_" + later.format(PARTITION));
-    assertThat(append(robot, List.of(early))).as("replay after the move").isZero();
+    assertThat(insertDirect(robot, early)).as("replay after the move").isZero();
     assertThat(
             db.value(
                 "SELECT relrowsecurity FROM pg_class WHERE relname = ?",
@@ -138,12 +254,11 @@ class RobotLogsTest {
     LocalDate old = todayUtc().minusDays(40);
     String oldPartition = "robot_logs_" + old.format(PARTITION);
     fleet.operator.rpc("create_robot_logs_partition", "target_date", old.toString());
-    append(
+    insertDirect(robot, line(old.atTime(8, 0).atOffset(ZoneOffset.UTC), 1, "INFO", "old day"));
+    insertDirect(
         robot,
-        List.of(
-            line(old.atTime(8, 0).atOffset(ZoneOffset.UTC), 1, "INFO", "old day"),
-            line(OffsetDateTime.of(2002, 2, 2, 0, 0, 0, 0, ZoneOffset.UTC), 2, "INFO", "ancient"),
-            line(OffsetDateTime.now(), 3, "INFO", "today")));
+        line(OffsetDateTime.of(2002, 2, 2, 0, 0, 0, 0, ZoneOffset.UTC), 2, "INFO", "ancient"));
+    append(robot, List.of(line(OffsetDateTime.now(), 3, "INFO", "today")));
 
     JsonNode dryRun =
         fleet.operator.rpc("drop_old_robot_logs_partitions", "retention_days", 30, "dry_run", true);

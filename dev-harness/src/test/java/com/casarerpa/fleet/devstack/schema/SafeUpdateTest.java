@@ -3,9 +3,9 @@ package com.casarerpa.fleet.devstack.schema;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.casarerpa.fleet.devstack.db.Migration;
-import com.casarerpa.fleet.devstack.db.MigrationException;
-import com.casarerpa.fleet.devstack.db.MigrationRunner;
+import com.casarerpa.fleet.migrate.Migration;
+import com.casarerpa.fleet.migrate.MigrationException;
+import com.casarerpa.fleet.migrate.MigrationRunner;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.sql.Connection;
 import java.util.List;

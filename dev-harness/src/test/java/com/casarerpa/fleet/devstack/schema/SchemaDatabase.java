@@ -1,7 +1,7 @@
 package com.casarerpa.fleet.devstack.schema;
 
 import com.casarerpa.fleet.devstack.db.EmbeddedDatabase;
-import com.casarerpa.fleet.devstack.db.MigrationRunner;
+import com.casarerpa.fleet.migrate.MigrationRunner;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Files;
@@ -136,7 +136,7 @@ final class SchemaDatabase implements BeforeAllCallback, AfterAllCallback {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(server.jdbcUrl(user));
     config.setUsername(user);
-    config.setPassword("postgres");
+    config.setPassword(server.password(user));
     config.setMaximumPoolSize(20);
     config.setMinimumIdle(0);
     config.setPoolName("schema-test-" + user);

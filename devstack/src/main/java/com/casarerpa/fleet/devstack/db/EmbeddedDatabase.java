@@ -20,16 +20,43 @@ import javax.sql.DataSource;
  * binaries jar on disk, which is how the suite also runs on PostgreSQL 15.
  */
 public final class EmbeddedDatabase implements AutoCloseable {
-  /** Database superuser created by initdb; local connections are trusted. */
+  /**
+   * Database superuser created by initdb. Connections need its password (scram-sha-256 in
+   * pg_hba.conf): random per data folder, kept owner-only in {@value #PASSWORD_FILE} there, and
+   * printed in DATABASE_URL. Other login roles (authenticator) keep the password the bootstrap
+   * gives them ({@value #API_ROLE_PASSWORD}); they cannot run programs or read files.
+   */
   public static final String SUPERUSER = "postgres";
+
+  /** File in the data folder holding the superuser's password. */
+  public static final String PASSWORD_FILE = "devstack-superuser.password";
+
+  /** Password of the non-superuser login roles the bootstrap creates (as Supabase's CLI). */
+  public static final String API_ROLE_PASSWORD = "postgres";
+
+  private static final String HBA =
+      """
+      # written by the devstack: every connection needs its role's password
+      local   all   all                  scram-sha-256
+      host    all   all   127.0.0.1/32   scram-sha-256
+      host    all   all   ::1/128        scram-sha-256
+      """;
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
   private final EmbeddedPostgres postgres;
+  private final String superuserPassword;
+  private volatile long postmasterPid;
   private volatile boolean closed;
 
-  private EmbeddedDatabase(EmbeddedPostgres postgres) {
+  private EmbeddedDatabase(EmbeddedPostgres postgres, String superuserPassword) {
     this.postgres = postgres;
+    this.superuserPassword = superuserPassword;
+  }
+
+  /** The password of {@code user}: the superuser's own, or the API roles' shared one. */
+  public String password(String user) {
+    return SUPERUSER.equals(user) ? superuserPassword : API_ROLE_PASSWORD;
   }
 
   public static Builder builder() {
@@ -45,24 +72,30 @@ public final class EmbeddedDatabase implements AutoCloseable {
     return postgres.getPort();
   }
 
-  /** JDBC URL of the {@code postgres} database for {@code user}. */
+  /** JDBC URL of the {@code postgres} database (user and {@link #password} set separately). */
   public String jdbcUrl(String user) {
-    return postgres.getJdbcUrl(user, "postgres");
+    return "jdbc:postgresql://127.0.0.1:" + port() + "/postgres";
   }
 
-  /** {@code postgres://user@127.0.0.1:port/postgres}, the form printed as DATABASE_URL. */
+  /** {@code postgresql://user:password@127.0.0.1:port/postgres}, printed as DATABASE_URL. */
   public String databaseUrl(String user) {
-    return "postgresql://" + user + ":postgres@127.0.0.1:" + port() + "/postgres";
+    return "postgresql://" + user + ":" + password(user) + "@127.0.0.1:" + port() + "/postgres";
   }
 
   /** A data source connecting as the superuser. */
   public DataSource superuserDataSource() {
-    return postgres.getPostgresDatabase();
+    return dataSource(SUPERUSER);
   }
 
   /** A data source connecting as {@code user} (for example {@code authenticator}). */
   public DataSource dataSource(String user) {
-    return postgres.getDatabase(user, "postgres");
+    org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
+    ds.setServerNames(new String[] {"127.0.0.1"});
+    ds.setPortNumbers(new int[] {port()});
+    ds.setDatabaseName("postgres");
+    ds.setUser(user);
+    ds.setPassword(password(user));
+    return ds;
   }
 
   @Override
@@ -73,6 +106,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
     closed = true;
     try {
       postgres.close();
+      if (postmasterPid > 0) {
+        OrphanReaper.standard().unregister(postmasterPid);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("could not stop embedded PostgreSQL", e);
     }
@@ -105,6 +141,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
 
     public EmbeddedDatabase start() {
+      OrphanReaper.standard().reap();
       EmbeddedPostgres.Builder builder =
           EmbeddedPostgres.builder()
               .setPGStartupWait(START_TIMEOUT)
@@ -116,21 +153,84 @@ public final class EmbeddedDatabase implements AutoCloseable {
       if (port > 0) {
         builder.setPort(port);
       }
+      String known = null;
       if (dataDirectory != null) {
         try {
           Files.createDirectories(dataDirectory);
+          Path file = dataDirectory.resolve(PASSWORD_FILE);
+          if (Files.isRegularFile(file)) {
+            known = Files.readString(file).strip();
+          }
         } catch (IOException e) {
           throw new UncheckedIOException("cannot create data folder " + dataDirectory, e);
         }
         builder.setDataDirectory(dataDirectory).setCleanDataDirectory(false);
       }
+      // A fresh cluster starts with initdb's trust rules (the superuser has no password yet);
+      // harden() sets the password and switches pg_hba.conf to scram-sha-256 before any use.
+      String password = known != null ? known : randomPassword();
+      builder.setConnectConfig("password", password);
       if (binariesJar != null) {
         builder.setPgBinaryResolver(jarResolver(binariesJar));
       }
+      EmbeddedPostgres postgres;
       try {
-        return new EmbeddedDatabase(builder.start());
+        postgres = builder.start();
       } catch (IOException e) {
         throw new UncheckedIOException("could not start embedded PostgreSQL: " + e.getMessage(), e);
+      }
+      EmbeddedDatabase database = new EmbeddedDatabase(postgres, password);
+      try {
+        Path dataDir = harden(postgres, password, known == null);
+        database.postmasterPid = postmasterPid(dataDir);
+        OrphanReaper.standard().register(database.postmasterPid, dataDir, dataDirectory == null);
+      } catch (IOException | java.sql.SQLException e) {
+        database.close();
+        throw new IllegalStateException(
+            "could not switch embedded PostgreSQL to password authentication: " + e.getMessage(),
+            e);
+      }
+      return database;
+    }
+
+    private static String randomPassword() {
+      byte[] bytes = new byte[24];
+      new java.security.SecureRandom().nextBytes(bytes);
+      return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static long postmasterPid(Path dataDir) throws IOException {
+      return Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).strip());
+    }
+
+    /** Sets the superuser's password, requires passwords for every connection, reloads. */
+    private static Path harden(EmbeddedPostgres postgres, String password, boolean fresh)
+        throws IOException, java.sql.SQLException {
+      try (java.sql.Connection c = postgres.getPostgresDatabase().getConnection();
+          java.sql.Statement s = c.createStatement()) {
+        String dataDir;
+        try (java.sql.ResultSet rs = s.executeQuery("SHOW data_directory")) {
+          rs.next();
+          dataDir = rs.getString(1);
+        }
+        if (fresh) {
+          s.execute("SET password_encryption = 'scram-sha-256'");
+          s.execute("ALTER ROLE postgres PASSWORD '" + password.replace("'", "''") + "'");
+          Path file = Path.of(dataDir, PASSWORD_FILE);
+          Files.writeString(file, password);
+          try {
+            Files.setPosixFilePermissions(
+                file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+          } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: the data folder's own permissions apply
+          }
+        }
+        Path hba = Path.of(dataDir, "pg_hba.conf");
+        if (!Files.readString(hba).equals(HBA)) {
+          Files.writeString(hba, HBA);
+          s.execute("SELECT pg_reload_conf()");
+        }
+        return Path.of(dataDir);
       }
     }
 

@@ -1,5 +1,6 @@
 package com.casarerpa.fleet.devstack.gateway;
 
+import com.casarerpa.fleet.devstack.auth.DemoKeys;
 import com.casarerpa.fleet.devstack.auth.InvalidJwtException;
 import com.casarerpa.fleet.devstack.auth.JwtCodec;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -18,8 +19,9 @@ import java.util.Map;
  *
  * <ol>
  *   <li>an API key is required, as the {@code apikey} header or query parameter, and must be one of
- *       the project's keys (the anon or service_role JWT, or the CLI's opaque {@code
- *       sb_publishable_…}/{@code sb_secret_…} aliases of them); otherwise 401 with the hosted body;
+ *       the project's keys (the anon or service_role JWT, or, with the demo secret only, the CLI's
+ *       opaque {@code sb_publishable_…}/{@code sb_secret_…} aliases of them); otherwise 401 with
+ *       the hosted body;
  *   <li>{@code Authorization: Bearer <jwt>} decides the role when present (unless it carries an
  *       opaque {@code sb_…} key); otherwise the API key's own JWT does;
  *   <li>the JWT is verified as PostgREST v14 does (HS256, 30 s clock skew on {@code exp}, {@code
@@ -51,12 +53,23 @@ public final class ApiGateway {
   public ApiGateway(JwtCodec jwt, InstantSource clock, String anonKey, String serviceRoleKey) {
     this.jwt = jwt;
     this.clock = clock;
-    this.apiKeys =
-        Map.of(
-            anonKey, anonKey,
-            serviceRoleKey, serviceRoleKey,
-            OPAQUE_PUBLISHABLE_KEY, anonKey,
-            OPAQUE_SECRET_KEY, serviceRoleKey);
+    Map<String, String> keys = new LinkedHashMap<>();
+    keys.put(anonKey, anonKey);
+    keys.put(serviceRoleKey, serviceRoleKey);
+    keys.putAll(opaqueAliases(anonKey, serviceRoleKey));
+    this.apiKeys = Map.copyOf(keys);
+  }
+
+  /**
+   * The CLI's well-known opaque keys and the JWTs they stand for: only with the well-known demo
+   * keys. With a private JWT secret they are public knowledge that would open the service role, so
+   * there are none (use the printed keys).
+   */
+  public static Map<String, String> opaqueAliases(String anonKey, String serviceRoleKey) {
+    if (!DemoKeys.ANON_KEY.equals(anonKey) || !DemoKeys.SERVICE_ROLE_KEY.equals(serviceRoleKey)) {
+      return Map.of();
+    }
+    return Map.of(OPAQUE_PUBLISHABLE_KEY, anonKey, OPAQUE_SECRET_KEY, serviceRoleKey);
   }
 
   /** Admits the request in {@code ctx} or throws the rejection to send. */
@@ -85,9 +98,11 @@ public final class ApiGateway {
           "Invalid API key", "Double check your Supabase `anon` or `service_role` API key.");
     }
     String bearer = bearerToken(authorization);
-    if (bearer == null || bearer.startsWith("sb_")) {
-      String mapped = bearer == null ? null : apiKeys.get(bearer);
-      return Caller.fromClaims(verify(mapped != null ? mapped : keyJwt));
+    if (bearer == null) {
+      return Caller.fromClaims(verify(keyJwt));
+    }
+    if (bearer.startsWith("sb_") && apiKeys.containsKey(bearer)) {
+      return Caller.fromClaims(verify(apiKeys.get(bearer)));
     }
     return Caller.fromClaims(verify(bearer));
   }

@@ -5,18 +5,14 @@ import java.util.Map;
 
 /**
  * The CLI gateway's key mapping for Realtime: the opaque {@code sb_publishable_…} and {@code
- * sb_secret_…} keys stand for the anon and service_role JWTs; any other value is the token itself.
+ * sb_secret_…} keys stand for the anon and service_role JWTs (with the demo secret only, see {@link
+ * ApiGateway#opaqueAliases}); any other value is the token itself.
  */
 final class ApiKeys {
   private final Map<String, String> opaque;
 
   ApiKeys(String anonKey, String serviceRoleKey) {
-    this.opaque =
-        Map.of(
-            ApiGateway.OPAQUE_PUBLISHABLE_KEY,
-            anonKey,
-            ApiGateway.OPAQUE_SECRET_KEY,
-            serviceRoleKey);
+    this.opaque = ApiGateway.opaqueAliases(anonKey, serviceRoleKey);
   }
 
   /** The JWT {@code key} stands for; null stays null. */

@@ -87,13 +87,14 @@ public final class RestComponent implements StackComponent {
   }
 
   private void serve(Context ctx, boolean isRpc) {
-    ctx.header("Access-Control-Allow-Origin", "*");
+    allowOrigin(ctx);
     if (ctx.method() == HandlerType.OPTIONS) {
       preflight(ctx, isRpc);
       return;
     }
     try {
       Caller caller = gateway.authenticate(ctx);
+      refuseNul(ctx);
       checkProfile(ctx);
       String name = ctx.pathParam("name");
       RestRequest request = decode(ctx, caller, (isRpc ? "/rpc/" : "/") + name);
@@ -110,6 +111,63 @@ public final class RestComponent implements StackComponent {
       writeError(
           ctx,
           new ApiError(500, "PGRSTX00", "Internal error in the local stack", e.toString(), null));
+    }
+  }
+
+  /**
+   * CORS: Supabase's gateway answers {@code *} (its keys are per project). This stack's keys are
+   * the well-known demo ones by default, so {@code *} would let any web page a developer opens use
+   * the local database as service_role. Only loopback origins (a dashboard on localhost) and those
+   * listed in {@code -Ddevstack.cors-origins=https://a,https://b} ({@code *} restores Supabase's
+   * behaviour) get {@code Access-Control-Allow-Origin}.
+   */
+  static boolean originAllowed(String origin, String configured) {
+    if (origin == null || origin.isEmpty()) {
+      return false;
+    }
+    if (configured != null) {
+      for (String allowed : configured.split(",")) {
+        String a = allowed.strip();
+        if (a.equals("*") || a.equalsIgnoreCase(origin)) {
+          return true;
+        }
+      }
+    }
+    try {
+      java.net.URI uri = java.net.URI.create(origin);
+      String host = uri.getHost();
+      return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+          && host != null
+          && (host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]"));
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private static void allowOrigin(Context ctx) {
+    String origin = ctx.header("Origin");
+    ctx.header("Vary", "Origin");
+    if (originAllowed(origin, System.getProperty("devstack.cors-origins"))) {
+      ctx.header("Access-Control-Allow-Origin", origin);
+    }
+  }
+
+  /** A NUL byte cannot reach SQL text (it breaks the connection's protocol): 400 instead. */
+  private static void refuseNul(Context ctx) {
+    String query = ctx.queryString();
+    if (query != null
+        && (query.contains("%00")
+            || ctx.queryParamMap().entrySet().stream()
+                .anyMatch(
+                    e ->
+                        e.getKey().indexOf('\0') >= 0
+                            || e.getValue().stream().anyMatch(v -> v.indexOf('\0') >= 0)))) {
+      throw new ApiError(
+          400,
+          "PGRST100",
+          "\"failed to parse query string\" (NUL character)",
+          "the query string holds a NUL byte (%00)",
+          "remove the NUL character from names, aliases and values");
     }
   }
 

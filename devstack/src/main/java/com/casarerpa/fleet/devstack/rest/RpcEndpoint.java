@@ -263,7 +263,8 @@ final class RpcEndpoint {
       if (post && matched != keys.size()) {
         return -1;
       }
-      return 1 + matched * 100 - f.arguments().size();
+      // a base above any argument count: omitting every defaulted argument still scores >= 0
+      return 1_000 + matched * 100 - f.arguments().size();
     }
 
     private static ApiError notFound(

@@ -2,6 +2,7 @@ package com.casarerpa.fleet.devstack.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.casarerpa.fleet.migrate.MigrationRunner;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -35,6 +36,46 @@ class EmbeddedDatabaseTest {
           assertThat(rs.getBoolean(1)).isTrue();
         }
       }
+    }
+  }
+
+  private static String loginFails(EmbeddedDatabase db, String password) {
+    try (Connection c =
+        java.sql.DriverManager.getConnection(
+            "jdbc:postgresql://127.0.0.1:" + db.port() + "/postgres",
+            EmbeddedDatabase.SUPERUSER,
+            password)) {
+      return c.isValid(5) ? "connected" : "invalid";
+    } catch (java.sql.SQLException e) {
+      return e.getSQLState();
+    }
+  }
+
+  @Test
+  void the_superuser_needs_its_password_also_after_a_restart(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    String password;
+    try (EmbeddedDatabase db =
+        EmbeddedDatabase.builder().dataDirectory(dir.resolve("pg")).start()) {
+      password = db.password(EmbeddedDatabase.SUPERUSER);
+      assertThat(loginFails(db, "anything")).as("a wrong password").isEqualTo("28P01");
+      assertThat(loginFails(db, "")).isNotEqualTo("connected");
+      assertThat(loginFails(db, password)).isEqualTo("connected");
+      assertThat(db.databaseUrl(EmbeddedDatabase.SUPERUSER)).contains(":" + password + "@");
+    }
+    try (EmbeddedDatabase db =
+        EmbeddedDatabase.builder().dataDirectory(dir.resolve("pg")).start()) {
+      assertThat(db.password(EmbeddedDatabase.SUPERUSER)).isEqualTo(password);
+      assertThat(loginFails(db, "postgres")).isEqualTo("28P01");
+      try (Connection c = db.superuserDataSource().getConnection();
+          Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT current_user")) {
+        rs.next();
+        assertThat(rs.getString(1)).isEqualTo("postgres");
+      }
+    }
+    try (EmbeddedDatabase db = EmbeddedDatabase.startEphemeral()) {
+      assertThat(loginFails(db, "postgres")).as("ephemeral too").isEqualTo("28P01");
     }
   }
 }

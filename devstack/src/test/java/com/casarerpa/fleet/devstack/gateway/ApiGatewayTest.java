@@ -53,6 +53,31 @@ class ApiGatewayTest {
   }
 
   @Test
+  void with_a_private_jwt_secret_the_well_known_opaque_keys_are_refused() {
+    JwtCodec privateCodec = new JwtCodec("a-private-secret-of-at-least-thirty-two-bytes!", clock);
+    Map<String, String> keys = DemoKeys.apiKeys(privateCodec);
+    ApiGateway hardened =
+        new ApiGateway(privateCodec, clock, keys.get("anon"), keys.get("service_role"));
+
+    for (String wellKnown :
+        new String[] {ApiGateway.OPAQUE_SECRET_KEY, ApiGateway.OPAQUE_PUBLISHABLE_KEY}) {
+      GatewayRejection asKey =
+          catchThrowableOfType(
+              GatewayRejection.class, () -> hardened.authenticate(wellKnown, null));
+      assertThat(asKey).as(wellKnown).isNotNull();
+      assertThat(asKey.body()).containsEntry("message", "Invalid API key");
+      GatewayRejection asBearer =
+          catchThrowableOfType(
+              GatewayRejection.class,
+              () -> hardened.authenticate(keys.get("anon"), "Bearer " + wellKnown));
+      assertThat(asBearer).as(wellKnown + " as bearer").isNotNull();
+      assertThat(asBearer.status()).isEqualTo(401);
+    }
+    assertThat(hardened.authenticate(keys.get("service_role"), null).role())
+        .isEqualTo("service_role");
+  }
+
+  @Test
   void a_bearer_user_token_takes_precedence_over_the_api_key() {
     String user =
         token(

@@ -84,6 +84,16 @@ class FleetRpcOverRestTest {
   }
 
   @Test
+  void a_function_whose_arguments_all_have_defaults_is_callable_with_none() throws Exception {
+    String robotId = operator("create_robot", java.util.Map.of("p_name", "no-args-robot")).asText();
+    String key = operator("create_robot_api_key", java.util.Map.of("p_robot_id", robotId)).asText();
+    ok(rpc("robot_register", stack.anonKey(), key, java.util.Map.of("p_hostname", "h")));
+
+    JsonNode beat = ok(rpc("robot_heartbeat", stack.anonKey(), key, java.util.Map.of()));
+    assertThat(beat.has("server_time")).as(beat.toString()).isTrue();
+  }
+
+  @Test
   void robot_rpcs_without_a_valid_robot_key_are_401_and_tables_are_closed_to_anon()
       throws Exception {
     HttpResponse<String> noKey =

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.casarerpa.fleet.devstack.EphemeralStack;
 import com.casarerpa.fleet.devstack.auth.DemoKeys;
-import com.casarerpa.fleet.devstack.db.MigrationRunner;
+import com.casarerpa.fleet.migrate.MigrationRunner;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
@@ -255,5 +255,34 @@ class RestRobustnessTest {
     HttpResponse<String> ok = get("/rest/v1/robust?select=id&id=eq.2");
     assertThat(ok.statusCode()).isEqualTo(200);
     assertThat(ok.body()).isEqualTo("[{\"id\":2}]");
+  }
+
+  @Test
+  void a_nul_byte_in_a_select_alias_is_a_400_and_the_pool_stays_healthy() throws Exception {
+    for (int i = 0; i < 20; i++) {
+      assertError(get("/rest/v1/robust?select=" + q("na\u0000me:name")), 400, "PGRST100");
+    }
+    HttpResponse<String> after = get("/rest/v1/robust?select=id&order=id");
+    assertThat(after.statusCode()).as(after.body()).isEqualTo(200);
+    assertThat(JSON.readTree(after.body())).hasSize(2);
+  }
+
+  @Test
+  void cors_is_granted_to_loopback_origins_only() throws Exception {
+    HttpResponse<String> evil =
+        send("GET", "/rest/v1/robust?select=id", null, Map.of("Origin", "https://evil.example"));
+    assertThat(evil.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+    HttpResponse<String> local =
+        send("GET", "/rest/v1/robust?select=id", null, Map.of("Origin", "http://localhost:3000"));
+    assertThat(local.headers().firstValue("Access-Control-Allow-Origin"))
+        .contains("http://localhost:3000");
+    HttpResponse<String> preflight =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(stack.url() + "/rest/v1/robust"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", "https://evil.example")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
   }
 }

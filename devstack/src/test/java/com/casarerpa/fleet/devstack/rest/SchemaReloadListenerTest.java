@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.casarerpa.fleet.devstack.db.EmbeddedDatabase;
-import com.casarerpa.fleet.devstack.db.MigrationRunner;
+import com.casarerpa.fleet.migrate.MigrationRunner;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

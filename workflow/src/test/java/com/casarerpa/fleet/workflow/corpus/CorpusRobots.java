@@ -41,7 +41,8 @@ final class CorpusRobots {
   }
 
   static Robot start(String robot, Path workDir) throws Exception {
-    WorkflowEngine.Builder b = WorkflowEngine.builder().workRoot(workDir);
+    // the local fakes of the messaging APIs listen on loopback, which robots refuse by default
+    WorkflowEngine.Builder b = WorkflowEngine.builder().workRoot(workDir).httpAllow("127.0.0.1");
     List<AutoCloseable> services = new ArrayList<>();
     switch (robot) {
       case "default" -> {}

@@ -36,7 +36,11 @@ class MessagingNodesTest {
 
   private RunResult run(Map<String, Map<String, String>> creds, TestWorkflow wf) throws Exception {
     try (WorkflowEngine engine =
-        WorkflowEngine.builder().workRoot(job).credentials(CredentialsProvider.of(creds)).build()) {
+        WorkflowEngine.builder()
+            .workRoot(job)
+            .httpAllow("127.0.0.1") // the fake API listens on loopback
+            .credentials(CredentialsProvider.of(creds))
+            .build()) {
       return engine.run(wf.parse(), RunOptions.DEFAULTS.withWorkingDirectory(job), null, null);
     }
   }

@@ -36,7 +36,7 @@ class CancellationAndTimeoutTest {
   @BeforeEach
   void start() throws Exception {
     server.start(0);
-    engine = WorkflowEngine.builder().workRoot(work).build();
+    engine = WorkflowEngine.builder().httpAllow("127.0.0.1").workRoot(work).build();
   }
 
   @AfterEach

@@ -36,6 +36,7 @@ class HttpNodesTest {
 
   private RunResult run(TestWorkflow wf) throws Exception {
     return WorkflowEngine.builder()
+        .httpAllow("127.0.0.1")
         .workRoot(work)
         .build()
         .run(wf.parse(), RunOptions.DEFAULTS.withWorkingDirectory(work), listener, null);
@@ -74,6 +75,7 @@ class HttpNodesTest {
             .then("post", "log");
     RunResult r =
         WorkflowEngine.builder()
+            .httpAllow("127.0.0.1")
             .workRoot(work)
             .build()
             .run(

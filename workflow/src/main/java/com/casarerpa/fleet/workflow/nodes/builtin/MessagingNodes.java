@@ -1,6 +1,7 @@
 package com.casarerpa.fleet.workflow.nodes.builtin;
 
 import com.casarerpa.fleet.workflow.model.JsonValues;
+import com.casarerpa.fleet.workflow.net.InternalAddressPolicy;
 import com.casarerpa.fleet.workflow.nodes.CredentialsProvider.ServiceCredentials;
 import com.casarerpa.fleet.workflow.nodes.NodeContext;
 import com.casarerpa.fleet.workflow.nodes.NodeException;
@@ -335,6 +336,10 @@ final class MessagingNodes {
             null);
       }
     } catch (IOException e) {
+      if (InternalAddressPolicy.isRefusal(e)) {
+        // names the host and address only, never the URL (which may hold the bot token)
+        throw new NodeException(ctx.nodeId() + ": " + e.getMessage(), service + "Error", null);
+      }
       String why = ctx.cancellation().isCancelled() ? "cancelled" : e.getClass().getSimpleName();
       // the URL may hold the bot token: never put it (or e.getMessage(), which may echo it) here
       throw new NodeException(

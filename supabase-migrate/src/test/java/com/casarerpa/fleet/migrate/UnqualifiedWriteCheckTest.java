@@ -1,4 +1,4 @@
-package com.casarerpa.fleet.devstack.db;
+package com.casarerpa.fleet.migrate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,6 @@
-package com.casarerpa.fleet.devstack.db;
+package com.casarerpa.fleet.migrate;
+
+import java.util.List;
 
 /**
  * One migration file: {@code <version>_<name>.sql}, as the Supabase CLI names them.
@@ -8,6 +10,16 @@ package com.casarerpa.fleet.devstack.db;
  * @param sql the file's text
  */
 public record Migration(String version, String name, String sql) implements Comparable<Migration> {
+  /** The file name, {@code <version>_<name>.sql}. */
+  public String fileName() {
+    return version + "_" + name + ".sql";
+  }
+
+  /** The statements as the Supabase CLI splits and records them. */
+  public List<SqlStatement> statements() {
+    return SqlSplitter.split(sql);
+  }
+
   @Override
   public int compareTo(Migration other) {
     return version.compareTo(other.version);

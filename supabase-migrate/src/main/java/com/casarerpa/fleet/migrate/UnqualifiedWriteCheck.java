@@ -1,4 +1,4 @@
-package com.casarerpa.fleet.devstack.db;
+package com.casarerpa.fleet.migrate;
 
 import java.util.ArrayList;
 import java.util.List;

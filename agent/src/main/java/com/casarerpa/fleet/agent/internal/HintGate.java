@@ -1,0 +1,72 @@
+package com.casarerpa.fleet.agent.internal;
+
+import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * Coalesces Realtime hints into at most one action per window. Hints arrive on public topics, so
+ * anyone with the anon key can forge them: a burst of any size costs one action at once plus one at
+ * the end of the window (so the last real hint of a burst is never lost), never one per hint.
+ */
+public final class HintGate {
+  private final ScheduledExecutorService timers;
+  private final long windowNanos;
+  private final LongSupplier nanoTime;
+  private final Runnable action;
+  private long lastRun;
+  private boolean ranOnce;
+  private boolean pending;
+
+  public HintGate(ScheduledExecutorService timers, Duration window, Runnable action) {
+    this(timers, window, System::nanoTime, action);
+  }
+
+  HintGate(
+      ScheduledExecutorService timers, Duration window, LongSupplier nanoTime, Runnable action) {
+    this.timers = timers;
+    this.windowNanos = window.toNanos();
+    this.nanoTime = nanoTime;
+    this.action = action;
+  }
+
+  /** A hint arrived: act now if the window since the last action has passed, else once later. */
+  public void hint() {
+    long now = nanoTime.getAsLong();
+    synchronized (this) {
+      if (pending) {
+        return;
+      }
+      long since = now - lastRun;
+      if (ranOnce && since < windowNanos) {
+        pending = true;
+        schedule(windowNanos - since);
+        return;
+      }
+      lastRun = now;
+      ranOnce = true;
+    }
+    action.run();
+  }
+
+  private void schedule(long delayNanos) {
+    try {
+      timers.schedule(this::fire, delayNanos, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      synchronized (this) {
+        pending = false; // stopping: the hint no longer matters
+      }
+    }
+  }
+
+  private void fire() {
+    synchronized (this) {
+      pending = false;
+      lastRun = nanoTime.getAsLong();
+      ranOnce = true;
+    }
+    action.run();
+  }
+}
