@@ -11,7 +11,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -38,9 +37,7 @@ class CleanupLogsFunctionTest {
   }
 
   private static Connection database(LocalStack stack) throws SQLException {
-    URI uri = URI.create(stack.databaseUrl());
-    return DriverManager.getConnection(
-        "jdbc:postgresql://127.0.0.1:" + uri.getPort() + "/postgres", "postgres", "postgres");
+    return stack.context().adminPool().getConnection();
   }
 
   private static long count(Connection c, String sql) throws SQLException {

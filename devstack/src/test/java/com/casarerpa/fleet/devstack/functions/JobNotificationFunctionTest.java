@@ -11,12 +11,10 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -98,9 +96,7 @@ class JobNotificationFunctionTest {
   }
 
   private static Connection database(LocalStack stack) throws SQLException {
-    URI uri = URI.create(stack.databaseUrl());
-    return DriverManager.getConnection(
-        "jdbc:postgresql://127.0.0.1:" + uri.getPort() + "/postgres", "postgres", "postgres");
+    return stack.context().adminPool().getConnection();
   }
 
   private static UUID insertJob(Connection db) throws SQLException {
