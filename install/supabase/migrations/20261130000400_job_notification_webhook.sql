@@ -15,6 +15,7 @@
 -- settings app.job_notification_url / app.job_notification_headers when they are set
 -- (ALTER DATABASE postgres SET app.job_notification_url = '…'). The local stack installs it itself
 -- with its own /functions/v1/job-notification URL when functions/.env sets JOB_NOTIFICATION_WEBHOOK.
+-- The default timeout (60 s) covers the function's own retries of the outbound webhook.
 -- Two triggers: AFTER INSERT (job.created) and AFTER UPDATE OF status when the status changed, so
 -- lease renewals and progress writes send nothing.
 --
@@ -24,7 +25,7 @@
 CREATE OR REPLACE FUNCTION public.install_job_notification_webhook(
   p_url text,
   p_headers jsonb DEFAULT '{"Content-Type": "application/json"}'::jsonb,
-  p_timeout_ms integer DEFAULT 5000)
+  p_timeout_ms integer DEFAULT 60000)
 RETURNS text
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN
