@@ -204,9 +204,14 @@ class JobNotificationFunctionTest {
       db.setAutoCommit(false);
       setStatus(db, job, "failed");
       try (Statement s = other.createStatement();
-          ResultSet rs = s.executeQuery("SELECT count(*) FROM net.http_request_queue")) {
+          ResultSet rs =
+              s.executeQuery(
+                  "SELECT count(*) FROM net.http_request_queue WHERE"
+                      + " convert_from(body, 'UTF8')::jsonb #>> '{record,status}' = 'failed'")) {
         rs.next();
-        assertThat(rs.getLong(1)).as("nothing visible before commit").isZero();
+        assertThat(rs.getLong(1))
+            .as("the uncommitted status change is not visible to the sender")
+            .isZero();
       }
       db.rollback();
       setStatus(db, job, "failed");
