@@ -28,9 +28,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,26 +56,25 @@ class AgentTest {
     backend.close();
   }
 
-  private Agent startAgent(String... overrides) {
-    Map<String, String> settings =
-        TestKeys.settings(
-            backend.url().toString(),
-            "ROBOT_DATA_DIR",
-            dataDir.toString(),
-            "ROBOT_HEARTBEAT_INTERVAL",
-            "1s",
-            "ROBOT_OFFLINE_THRESHOLD",
-            "5s",
-            "ROBOT_CANCEL_GRACE",
-            "300ms",
-            "ROBOT_LOG_FLUSH_INTERVAL",
-            "50ms");
-    for (int i = 0; i + 1 < overrides.length; i += 2) {
-      settings.put(overrides[i], overrides[i + 1]);
-    }
-    agent = new Agent(AgentConfig.fromSettings(settings), executor);
+  private Agent startAgent() {
+    return startAgent(config -> config);
+  }
+
+  private Agent startAgent(UnaryOperator<AgentConfig.Builder> adjust) {
+    AgentConfig.Builder config =
+        config()
+            .heartbeatInterval(Duration.ofSeconds(1))
+            .offlineThreshold(Duration.ofSeconds(5))
+            .cancelGrace(Duration.ofMillis(300))
+            .logFlushInterval(Duration.ofMillis(50));
+    agent = new Agent(adjust.apply(config).build(), executor);
     agent.start();
     return agent;
+  }
+
+  /** The fake backend's URL, the test keys, this test's data folder, no ops port. */
+  private AgentConfig.Builder config() {
+    return TestKeys.config(backend.url()).dataDir(dataDir);
   }
 
   private static ObjectNode steps(Object... steps) {
@@ -129,11 +128,7 @@ class AgentTest {
   @Test
   void a_stop_during_a_patient_registration_ends_the_agent_promptly() throws Exception {
     backend.down(true);
-    Agent starting =
-        new Agent(
-            AgentConfig.fromSettings(
-                TestKeys.settings(backend.url().toString(), "ROBOT_DATA_DIR", dataDir.toString())),
-            executor);
+    Agent starting = new Agent(config().build(), executor);
     CompletableFuture<AgentExit> exit = CompletableFuture.supplyAsync(starting::run);
     await().until(() -> backend.calls("robot_register") >= 2);
 
@@ -145,7 +140,7 @@ class AgentTest {
 
   @Test
   void never_runs_more_jobs_at_once_than_its_slots() {
-    startAgent("ROBOT_MAX_CONCURRENT_JOBS", "2");
+    startAgent(c -> c.maxConcurrentJobs(2));
     List<Job> jobs = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       jobs.add(backend.enqueue(steps(step("sleep_ms", 300))));
@@ -220,7 +215,7 @@ class AgentTest {
 
   @Test
   void a_graceful_stop_releases_a_job_that_outlives_the_budget_and_goes_offline() {
-    startAgent("ROBOT_SHUTDOWN_BUDGET", "500ms");
+    startAgent(c -> c.shutdownBudget(Duration.ofMillis(500)));
     Job job = backend.enqueue(steps(step("sleep_ms", 30_000)));
     backend.announce(job);
     await().until(() -> job.status.equals("running"));
@@ -235,7 +230,7 @@ class AgentTest {
 
   @Test
   void a_graceful_stop_lets_a_short_job_finish_within_the_budget() {
-    startAgent("ROBOT_SHUTDOWN_BUDGET", "10s");
+    startAgent(c -> c.shutdownBudget(Duration.ofSeconds(10)));
     Job job = backend.enqueue(steps(step("sleep_ms", 1500)));
     backend.announce(job);
     await().until(() -> job.status.equals("running"));
@@ -294,7 +289,7 @@ class AgentTest {
 
   @Test
   void health_and_metrics_are_served_on_loopback() throws Exception {
-    startAgent("ROBOT_OPS_PORT", "0");
+    startAgent(c -> c.opsPort(0));
     HttpClient http = HttpClient.newHttpClient();
     URI base = URI.create("http://127.0.0.1:" + agent.opsPort());
 
@@ -408,7 +403,7 @@ class AgentTest {
   @Test
   void heartbeats_keep_their_cadence_while_a_progress_call_hangs() {
     backend.hold("report_job_progress");
-    startAgent("ROBOT_HTTP_TIMEOUT", "60s");
+    startAgent(c -> c.httpTimeout(Duration.ofSeconds(60)));
     Job job = backend.enqueue(steps(step("progress", 10), step("sleep_ms", 30_000)));
     backend.announce(job);
     await().atMost(Duration.ofSeconds(10)).until(() -> backend.waiting() == 1);
@@ -430,7 +425,7 @@ class AgentTest {
     Job bad = backend.enqueue(steps(step("log", "never runs")));
     bad.claimRowOverride = FakeWorkflowExecutor.script().objectNode().put("workflow_id", "x");
     Job alsoGood = backend.enqueue(steps(step("log", "third")));
-    startAgent("ROBOT_MAX_CONCURRENT_JOBS", "3");
+    startAgent(c -> c.maxConcurrentJobs(3));
     backend.announce(good);
 
     await().atMost(Duration.ofSeconds(10)).until(() -> good.status.equals("completed"));
@@ -442,7 +437,7 @@ class AgentTest {
 
   @Test
   void close_says_so_when_its_deadline_passes_before_the_agent_stopped() {
-    startAgent("ROBOT_SHUTDOWN_BUDGET", "10s");
+    startAgent(c -> c.shutdownBudget(Duration.ofSeconds(10)));
     Job job = backend.enqueue(steps(step("sleep_ms", 30_000)));
     backend.announce(job);
     await().until(() -> job.status.equals("running"));
@@ -453,7 +448,7 @@ class AgentTest {
 
   @Test
   void the_stop_stays_inside_the_shutdown_budget_when_going_offline_hangs() {
-    startAgent("ROBOT_SHUTDOWN_BUDGET", "2s", "ROBOT_HTTP_TIMEOUT", "60s");
+    startAgent(c -> c.shutdownBudget(Duration.ofSeconds(2)).httpTimeout(Duration.ofSeconds(60)));
     Job job = backend.enqueue(steps(step("sleep_ms", 30_000)));
     backend.announce(job);
     await().until(() -> job.status.equals("running"));
@@ -476,24 +471,14 @@ class AgentTest {
   void a_second_agent_on_the_same_data_folder_refuses_to_start_and_names_the_holder() {
     startAgent();
 
-    assertThatThrownBy(
-            () ->
-                new Agent(
-                    AgentConfig.fromSettings(
-                        TestKeys.settings(
-                            backend.url().toString(), "ROBOT_DATA_DIR", dataDir.toString())),
-                    executor))
+    assertThatThrownBy(() -> new Agent(config().build(), executor))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("ROBOT_DATA_DIR=" + dataDir)
         .hasMessageContaining("PID " + ProcessHandle.current().pid())
         .hasMessageNotContaining("\n");
     assertThat(agent.close(Duration.ofSeconds(20))).isEqualTo(AgentExit.OK);
 
-    agent =
-        new Agent(
-            AgentConfig.fromSettings(
-                TestKeys.settings(backend.url().toString(), "ROBOT_DATA_DIR", dataDir.toString())),
-            executor);
+    agent = new Agent(config().build(), executor);
     assertThat(dataDir.resolve("agent.pid")).as("the stopped agent released the folder").exists();
   }
 

@@ -3,26 +3,24 @@ package com.casarerpa.fleet.operator;
 import com.casarerpa.fleet.agent.Agent;
 import com.casarerpa.fleet.agent.config.AgentConfig;
 import com.casarerpa.fleet.agent.jobs.EngineExecutor;
+import java.net.URI;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
+import java.time.Duration;
 
-/** A real robot agent in-process, with the agent.env lines an operator would paste. */
+/** A real robot agent in-process, configured with named settings. */
 public final class Agents {
   private Agents() {}
 
   public static Agent start(
       String url, String anonKey, String robotKey, String name, Path dataDir) {
-    Map<String, String> settings = new HashMap<>();
-    settings.put("SUPABASE_URL", url);
-    settings.put("SUPABASE_ANON_KEY", anonKey);
-    settings.put("ROBOT_API_KEY", robotKey);
-    settings.put("ROBOT_DATA_DIR", dataDir.toString());
-    settings.put("ROBOT_OPS_PORT", "off");
-    settings.put("ROBOT_HEARTBEAT_INTERVAL", "1s");
-    settings.put("ROBOT_LOG_FLUSH_INTERVAL", "100ms");
-    settings.put("ROBOT_HOSTNAME", name + "-host");
-    AgentConfig config = AgentConfig.fromSettings(settings);
+    AgentConfig config =
+        AgentConfig.builder(URI.create(url), anonKey, robotKey)
+            .dataDir(dataDir)
+            .opsPort(AgentConfig.OPS_DISABLED)
+            .heartbeatInterval(Duration.ofSeconds(1))
+            .logFlushInterval(Duration.ofMillis(100))
+            .hostname(name + "-host")
+            .build();
     Agent agent = new Agent(config, EngineExecutor.standard(config.dataDir().resolve("work")));
     agent.start();
     return agent;

@@ -62,7 +62,10 @@ final class RunCommand implements Callable<Integer> {
       agent =
           new Agent(
               config,
-              EngineExecutor.standard(config.dataDir().resolve("work"), config.workflowHttp()));
+              EngineExecutor.standard(
+                  config.dataDir().resolve("work"),
+                  config.workflowHttp(),
+                  config.credentials().provider()));
     } catch (ConfigException e) {
       System.err.println(e.getMessage());
       return AgentExit.CONFIG.code();

@@ -45,7 +45,8 @@ public record AgentConfig(
     LogLevel logLevel,
     boolean fleetMaintenance,
     boolean wakeups,
-    InternalAddressPolicy workflowHttp) {
+    InternalAddressPolicy workflowHttp,
+    WorkflowCredentials credentials) {
   public static final int OPS_DISABLED = -1;
 
   public AgentConfig {
@@ -88,7 +89,8 @@ public record AgentConfig(
         .logLevel(logLevel)
         .fleetMaintenance(fleetMaintenance)
         .wakeups(wakeups)
-        .workflowHttp(workflowHttp);
+        .workflowHttp(workflowHttp)
+        .credentials(credentials);
   }
 
   /** Named settings with the {@link Setting} defaults; not thread-safe. */
@@ -120,6 +122,7 @@ public record AgentConfig(
     private boolean fleetMaintenance = Boolean.parseBoolean(text(Setting.ROBOT_FLEET_MAINTENANCE));
     private boolean wakeups = Boolean.parseBoolean(text(Setting.ROBOT_WAKEUPS));
     private InternalAddressPolicy workflowHttp = InternalAddressPolicy.parse(null);
+    private WorkflowCredentials credentials = WorkflowCredentials.NONE;
 
     private Builder(URI supabaseUrl, String anonKey, String robotApiKey) {
       this.supabaseUrl = supabaseUrl;
@@ -269,6 +272,12 @@ public record AgentConfig(
       return this;
     }
 
+    /** Secrets for workflow service nodes (FTP, e-mail, Google, messaging, ...). */
+    public Builder credentials(WorkflowCredentials value) {
+      credentials = value;
+      return this;
+    }
+
     public AgentConfig build() {
       String host = hostname != null ? hostname : ConfigReader.localHostname();
       return new AgentConfig(
@@ -298,12 +307,13 @@ public record AgentConfig(
           logLevel,
           fleetMaintenance,
           wakeups,
-          workflowHttp);
+          workflowHttp,
+          credentials);
     }
   }
 
   /** Reads a configuration from setting names only (no file, no environment): handy in tests. */
-  public static AgentConfig fromSettings(Map<String, String> settings) {
+  static AgentConfig fromSettings(Map<String, String> settings) {
     return ConfigReader.read(ConfigSources.load(null, Path.of("."), Map.of(), settings));
   }
 
@@ -364,7 +374,9 @@ public record AgentConfig(
         + " wakeups="
         + wakeups
         + " workflow_http_allow="
-        + workflowHttp;
+        + workflowHttp
+        + " workflow_credentials="
+        + credentials.describe();
   }
 
   @Override

@@ -94,6 +94,11 @@ public final class ConfigReader {
             .fleetMaintenance(bool(Setting.ROBOT_FLEET_MAINTENANCE))
             .wakeups(bool(Setting.ROBOT_WAKEUPS))
             .workflowHttp(workflowHttp())
+            .credentials(
+                WorkflowCredentials.read(
+                    text(Setting.CASARE_CREDENTIALS_FILE).map(Path::of).orElse(null),
+                    sources.credentialEntries(),
+                    problems))
             .build();
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);

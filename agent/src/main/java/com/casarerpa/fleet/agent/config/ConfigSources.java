@@ -26,9 +26,10 @@ public final class ConfigSources {
   public static final String DEFAULT_FILE_NAME = "agent.env";
 
   /** A raw value and the layer it came from. */
-  public record Value(String text, String source) {}
+  record Value(String text, String source) {}
 
   private final Map<Setting, Value> values = new EnumMap<>(Setting.class);
+  private final Map<String, Value> credentialEntries = new java.util.TreeMap<>();
   private final List<String> problems = new ArrayList<>();
   private final List<String> warnings = new ArrayList<>();
 
@@ -56,6 +57,12 @@ public final class ConfigSources {
         sources.values.put(setting, new Value(fromEnv.strip(), "env"));
       }
     }
+    env.forEach(
+        (name, text) -> {
+          if (name.startsWith(WorkflowCredentials.PREFIX)) {
+            sources.put(name, text.strip(), "env");
+          }
+        });
     flags.forEach((name, text) -> sources.put(name, text, "flag"));
     return sources;
   }
@@ -144,6 +151,10 @@ public final class ConfigSources {
   }
 
   private void put(String name, String text, String source) {
+    if (name.startsWith(WorkflowCredentials.PREFIX)) {
+      credentialEntries.put(name, new Value(text, source));
+      return;
+    }
     Optional<Setting> setting = Setting.named(name);
     if (setting.isEmpty()) {
       problems.add(
@@ -165,7 +176,12 @@ public final class ConfigSources {
     return text;
   }
 
-  public Optional<Value> value(Setting setting) {
+  /** The {@code CASARE_CRED_<SERVICE>_<FIELD>} entries, by name (values are secrets). */
+  Map<String, Value> credentialEntries() {
+    return java.util.Collections.unmodifiableMap(credentialEntries);
+  }
+
+  Optional<Value> value(Setting setting) {
     return Optional.ofNullable(values.get(setting));
   }
 

@@ -6,7 +6,7 @@ public final class Secrets {
 
   private Secrets() {}
 
-  public static String mask(String secret) {
+  static String mask(String secret) {
     if (secret == null || secret.isEmpty()) {
       return "<empty>";
     }

@@ -42,7 +42,11 @@ enum Setting {
   WORKFLOW_HTTP_ALLOW(
       "",
       false,
-      "loopback/private addresses HTTP nodes may reach, e.g. 127.0.0.1,10.0.0.0/8; default none");
+      "loopback/private addresses HTTP nodes may reach, e.g. 127.0.0.1,10.0.0.0/8; default none"),
+  CASARE_CREDENTIALS_FILE(
+      "",
+      false,
+      "JSON file of workflow service credentials, {\"gmail\": {\"access_token\": \"...\"}}; chmod 600");
 
   private final String defaultValue;
   private final boolean secret;

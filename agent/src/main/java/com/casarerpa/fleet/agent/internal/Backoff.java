@@ -27,7 +27,7 @@ public final class Backoff {
   }
 
   /** The largest wait for retry {@code attempt}, before jitter. */
-  public Duration ceiling(int attempt) {
+  Duration ceiling(int attempt) {
     long baseMillis = Math.max(1, base.toMillis());
     int shift = Math.min(Math.max(attempt, 0), 30);
     long grown = baseMillis << shift;

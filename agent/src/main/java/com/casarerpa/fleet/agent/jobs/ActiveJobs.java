@@ -22,11 +22,11 @@ public final class ActiveJobs {
     this.capacity = capacity;
   }
 
-  public int capacity() {
+  int capacity() {
     return capacity;
   }
 
-  public int freeSlots() {
+  int freeSlots() {
     return Math.max(0, capacity - jobs.size());
   }
 

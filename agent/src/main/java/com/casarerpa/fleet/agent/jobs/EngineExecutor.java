@@ -9,6 +9,7 @@ import com.casarerpa.fleet.workflow.RunResult;
 import com.casarerpa.fleet.workflow.WorkflowEngine;
 import com.casarerpa.fleet.workflow.model.WorkflowDefinition;
 import com.casarerpa.fleet.workflow.net.InternalAddressPolicy;
+import com.casarerpa.fleet.workflow.nodes.CredentialsProvider;
 import com.casarerpa.fleet.workflow.validate.ValidationIssue;
 import com.casarerpa.fleet.workflow.validate.WorkflowValidationException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -28,18 +29,40 @@ import java.util.Map;
 public final class EngineExecutor implements WorkflowExecutor {
   private final WorkflowEngine engine;
 
-  public EngineExecutor(WorkflowEngine engine) {
+  EngineExecutor(WorkflowEngine engine) {
     this.engine = engine;
   }
 
   /** The standard node library, job folders under {@code workRoot}, no internal HTTP. */
   public static EngineExecutor standard(Path workRoot) {
-    return new EngineExecutor(WorkflowEngine.builder().workRoot(workRoot).build());
+    return standard(workRoot, CredentialsProvider.NONE);
+  }
+
+  /**
+   * The standard node library, job folders under {@code workRoot}, service nodes' secrets from
+   * {@code credentials} (the agent's {@code CASARE_CREDENTIALS_FILE} / {@code CASARE_CRED_*}).
+   */
+  public static EngineExecutor standard(Path workRoot, CredentialsProvider credentials) {
+    return new EngineExecutor(
+        WorkflowEngine.builder().workRoot(workRoot).credentials(credentials).build());
   }
 
   /** {@link #standard} with HTTP nodes limited by {@code http} ({@code WORKFLOW_HTTP_ALLOW}). */
   public static EngineExecutor standard(Path workRoot, InternalAddressPolicy http) {
     return new EngineExecutor(WorkflowEngine.builder().workRoot(workRoot).httpPolicy(http).build());
+  }
+
+  /**
+   * What the agent runs: HTTP limited by {@code http}, service secrets from {@code credentials}.
+   */
+  public static EngineExecutor standard(
+      Path workRoot, InternalAddressPolicy http, CredentialsProvider credentials) {
+    return new EngineExecutor(
+        WorkflowEngine.builder()
+            .workRoot(workRoot)
+            .httpPolicy(http)
+            .credentials(credentials)
+            .build());
   }
 
   @Override

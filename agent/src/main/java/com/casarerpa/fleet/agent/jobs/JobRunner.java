@@ -78,12 +78,12 @@ public final class JobRunner {
   }
 
   /** Frees a held job's slot when it could not be started. */
-  public void unhold(RunningJob running) {
+  void unhold(RunningJob running) {
     active.remove(running);
   }
 
   /** Fails a claimed job whose row could not be read, for good (not retryable); never throws. */
-  public void failUnreadable(UUID jobId, UUID claimToken, String message) {
+  void failUnreadable(UUID jobId, UUID claimToken, String message) {
     Map<String, Object> params = new HashMap<>();
     params.put("p_job_id", jobId.toString());
     params.put("p_claim_token", claimToken.toString());

@@ -54,11 +54,11 @@ public final class RunningJob {
   }
 
   /** Why a stop was requested, or null while the job may run on. */
-  public synchronized CancelReason stopReason() {
+  synchronized CancelReason stopReason() {
     return stopReason;
   }
 
-  public boolean stopRequested() {
+  boolean stopRequested() {
     return stopReason() != null;
   }
 
@@ -66,7 +66,7 @@ public final class RunningJob {
    * The job's outcome is being written: later stop requests are refused (a heartbeat that raced the
    * final write may report the job "lost"). Returns the reason that stands, or null.
    */
-  public synchronized CancelReason seal() {
+  synchronized CancelReason seal() {
     sealed = true;
     return stopReason;
   }

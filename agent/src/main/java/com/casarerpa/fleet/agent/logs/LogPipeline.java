@@ -2,6 +2,7 @@ package com.casarerpa.fleet.agent.logs;
 
 import com.casarerpa.fleet.agent.internal.Backoff;
 import com.casarerpa.fleet.agent.internal.NamedThreads;
+import com.casarerpa.fleet.agent.internal.Sleeper;
 import com.casarerpa.fleet.agent.internal.Worker;
 import com.casarerpa.fleet.agent.supabase.BackendUnavailable;
 import com.casarerpa.fleet.agent.supabase.RetryPolicy;
@@ -48,6 +49,7 @@ public final class LogPipeline {
   private static final long JOURNAL_TICK_MS = 100;
   private static final Duration SYNC_EVERY = Duration.ofSeconds(1);
   private static final Duration WRITER_STOP = Duration.ofSeconds(2);
+  private static final Duration LONGEST_WAIT = Duration.ofMinutes(1);
 
   /** Batching settings. */
   public record Settings(
@@ -56,6 +58,7 @@ public final class LogPipeline {
   private final SupabaseRest rest;
   private final LogSpool spool;
   private final InstantSource clock;
+  private final Sleeper sleeper;
   private final Settings settings;
   private final Consumer<RobotKeyRejected> onFatal;
   private final BlockingQueue<LogLine> queue;
@@ -67,6 +70,7 @@ public final class LogPipeline {
   private final Counter spooled;
   private final Counter dropped;
   private final Counter refused;
+  private volatile long signals; // incremented under journaled
   private volatile boolean stopping;
   private volatile boolean writerDone;
   private volatile Instant stopDeadline = Instant.MAX;
@@ -85,9 +89,25 @@ public final class LogPipeline {
       Settings settings,
       MeterRegistry metrics,
       Consumer<RobotKeyRejected> onFatal) {
+    this(rest, spool, clock, Sleeper.SYSTEM, settings, metrics, onFatal);
+  }
+
+  /**
+   * With the shipper's waits (batch age, backoff) and the journal writer's retry pause going
+   * through {@code sleeper}, against {@code clock}: a test drives both.
+   */
+  LogPipeline(
+      SupabaseRest rest,
+      LogSpool spool,
+      InstantSource clock,
+      Sleeper sleeper,
+      Settings settings,
+      MeterRegistry metrics,
+      Consumer<RobotKeyRejected> onFatal) {
     this.rest = rest;
     this.spool = spool;
     this.clock = clock;
+    this.sleeper = sleeper;
     this.settings = settings;
     this.onFatal = onFatal;
     this.queue = new ArrayBlockingQueue<>(settings.memoryLines());
@@ -158,7 +178,7 @@ public final class LogPipeline {
   }
 
   /** Like {@link #append} but never waits: a full queue drops the line (counted). */
-  public void offer(LogLevel level, String message, String source) {
+  void offer(LogLevel level, String message, String source) {
     if (!level.atLeast(settings.minLevel())) {
       return;
     }
@@ -239,7 +259,7 @@ public final class LogPipeline {
             log.error("stopping with {} log line(s) not journaled", lines.size() + queue.size());
             return;
           }
-          Thread.sleep(SYNC_EVERY.toMillis());
+          sleeper.sleep(SYNC_EVERY);
         }
       }
       spool.sync();
@@ -278,6 +298,7 @@ public final class LogPipeline {
 
   private void signal() {
     synchronized (journaled) {
+      signals++;
       journaled.notifyAll();
     }
   }
@@ -294,6 +315,7 @@ public final class LogPipeline {
   }
 
   private boolean shipStep() throws IOException, InterruptedException {
+    long seen = signals;
     boolean draining = stopping && writerDone;
     if (draining && (!spool.hasBacklog() || !clock.instant().isBefore(stopDeadline))) {
       return false;
@@ -302,23 +324,23 @@ public final class LogPipeline {
       if (draining) {
         return false;
       }
-      await(Duration.ofMillis(JOURNAL_TICK_MS));
+      awaitUntil(nextTry, seen);
       return true;
     }
     LogSpool.Batch batch = spool.read(settings.batchSize());
     if (batch.lines().isEmpty()) {
       spool.ack(batch);
       firstSeen = null;
-      await(settings.flushInterval());
+      await(settings.flushInterval(), seen);
       return true;
     }
     if (firstSeen == null) {
       firstSeen = clock.instant();
     }
     boolean full = batch.lines().size() >= settings.batchSize();
-    boolean old = !clock.instant().isBefore(firstSeen.plus(settings.flushInterval()));
-    if (!full && !old && !stopping) {
-      await(Duration.ofMillis(JOURNAL_TICK_MS / 2));
+    Instant due = firstSeen.plus(settings.flushInterval());
+    if (!full && clock.instant().isBefore(due) && !stopping) {
+      awaitUntil(due, seen); // a journaled line or the stop wakes it earlier
       return true;
     }
     if (deliver(batch)) {
@@ -343,10 +365,19 @@ public final class LogPipeline {
     }
   }
 
-  private void await(Duration wait) throws InterruptedException {
-    synchronized (journaled) {
-      journaled.wait(Math.max(1, wait.toMillis()));
-    }
+  /**
+   * Waits up to {@code wait} for a signal (a journaled line, the writer's end, the stop, the
+   * robot's binding) unless one came since the shipper's step began ({@code seen}).
+   */
+  private void await(Duration wait, long seen) throws InterruptedException {
+    sleeper.awaitSignal(journaled, wait, () -> signals != seen);
+  }
+
+  /** Waits until {@code due} on the clock (at most a minute at a time), or a signal. */
+  private void awaitUntil(Instant due, long seen) throws InterruptedException {
+    Instant now = clock.instant();
+    Duration left = due.isAfter(now.plus(LONGEST_WAIT)) ? LONGEST_WAIT : Duration.between(now, due);
+    await(left, seen);
   }
 
   /** Ships one batch; true when it may be acknowledged (stored, or refused for good). */

@@ -85,7 +85,7 @@ public final class LogSpool {
   }
 
   /** Lines read from the journal, and where the reader continues once they are acknowledged. */
-  public record Batch(List<LogLine> lines, long segment, long offset) {}
+  record Batch(List<LogLine> lines, long segment, long offset) {}
 
   /** Creates the folder, drops expired segments, and indexes what a previous run left. */
   public void open() throws IOException {
@@ -168,11 +168,11 @@ public final class LogSpool {
   }
 
   /** Lines {@link #open} dropped because their segment was past the retention. */
-  public long droppedAtOpen() {
+  long droppedAtOpen() {
     return droppedAtOpen;
   }
 
-  public long maxBytes() {
+  long maxBytes() {
     return maxBytes;
   }
 
@@ -181,7 +181,7 @@ public final class LogSpool {
   }
 
   /** Highest seq ever journaled (0 when empty): seeds the sequence after a restart. */
-  public long maxSeq() {
+  long maxSeq() {
     return maxSeq;
   }
 
@@ -217,14 +217,14 @@ public final class LogSpool {
   }
 
   /** Forces what was appended to the device (power-loss safety). */
-  public void sync() throws IOException {
+  void sync() throws IOException {
     if (current != null) {
       current.force(false);
     }
   }
 
   /** True when lines not yet acknowledged are journaled for the bound robot. */
-  public boolean hasBacklog() {
+  boolean hasBacklog() {
     return robot != null && maxSeq > acked;
   }
 
@@ -232,7 +232,7 @@ public final class LogSpool {
    * Up to {@code max} unacknowledged lines, oldest first; does not move the reader. Empty before
    * {@link #bindRobot}.
    */
-  public Batch read(int max) throws IOException {
+  Batch read(int max) throws IOException {
     List<LogLine> lines = new ArrayList<>();
     long segment = readSegment;
     long offset = readOffset;
@@ -279,7 +279,7 @@ public final class LogSpool {
   }
 
   /** Records that the backend stored a batch; deletes segments read to their end. */
-  public void ack(Batch batch) throws IOException {
+  void ack(Batch batch) throws IOException {
     if (!batch.lines().isEmpty()) {
       acked = Math.max(acked, batch.lines().getLast().seq());
       byte[] text = String.format("%020d\n", acked).getBytes(StandardCharsets.US_ASCII);

@@ -5,7 +5,7 @@ package com.casarerpa.fleet.agent.supabase;
  * the attempts allowed. Transient: try again later.
  */
 public final class BackendUnavailable extends SupabaseException {
-  public BackendUnavailable(String message, int status, String code, Throwable cause) {
+  BackendUnavailable(String message, int status, String code, Throwable cause) {
     super(message, status, code, cause);
   }
 }

@@ -48,7 +48,7 @@ public record PhoenixMessage(
   }
 
   /** For {@code phx_reply}: the {@code status} field ("ok" or "error"). */
-  public String replyStatus() {
+  String replyStatus() {
     return payload.path("status").asText("");
   }
 }

@@ -88,7 +88,7 @@ public final class RealtimeChannel {
   }
 
   /** Runs with the new presence count whenever presence state or a diff arrives. */
-  public void onPresenceChange(Consumer<Integer> listener) {
+  void onPresenceChange(Consumer<Integer> listener) {
     presenceListeners.add(listener);
   }
 

@@ -5,7 +5,7 @@ package com.casarerpa.fleet.agent.supabase;
  * expired, or the anon key is wrong. Fatal: retrying cannot help, a human must issue a new key.
  */
 public final class RobotKeyRejected extends SupabaseException {
-  public RobotKeyRejected(String message, int status, String code) {
+  RobotKeyRejected(String message, int status, String code) {
     super(message, status, code, null);
   }
 }

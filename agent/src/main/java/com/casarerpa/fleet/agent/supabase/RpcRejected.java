@@ -5,7 +5,7 @@ public final class RpcRejected extends SupabaseException {
   private final String details;
   private final String hint;
 
-  public RpcRejected(String message, int status, String code, String details, String hint) {
+  RpcRejected(String message, int status, String code, String details, String hint) {
     super(message, status, code, null);
     this.details = details;
     this.hint = hint;

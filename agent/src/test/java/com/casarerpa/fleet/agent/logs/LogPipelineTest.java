@@ -3,6 +3,7 @@ package com.casarerpa.fleet.agent.logs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.casarerpa.fleet.agent.internal.Sleeper;
 import com.casarerpa.fleet.agent.supabase.SupabaseRest;
 import com.casarerpa.fleet.agent.support.FakeFleetBackend;
 import com.casarerpa.fleet.agent.support.TestKeys;
@@ -18,6 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -203,5 +206,71 @@ class LogPipelineTest {
     pipeline = pipeline(journal(), 100);
 
     assertThat(metrics.counter("agent.log.lines.dropped").count()).isEqualTo(2);
+  }
+
+  /**
+   * Time that moves only when the test says so. The shipper's waits are recorded; each returns
+   * after a short real pause (or at once on a signal) so that the shipper re-reads this clock.
+   */
+  private static final class DrivenTime implements InstantSource, Sleeper {
+    private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
+    final List<Duration> waits = new CopyOnWriteArrayList<>();
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public void sleep(Duration wait) {
+      now = now.plus(wait);
+    }
+
+    @Override
+    public void awaitSignal(Object monitor, Duration wait, BooleanSupplier signalled)
+        throws InterruptedException {
+      waits.add(wait);
+      synchronized (monitor) {
+        if (!signalled.getAsBoolean()) {
+          monitor.wait(10);
+        }
+      }
+    }
+
+    void advance(Duration by) {
+      now = now.plus(by);
+    }
+  }
+
+  @Test
+  void a_partial_batch_ships_when_its_age_passes_on_the_injected_clock() throws Exception {
+    DrivenTime time = new DrivenTime();
+    Duration age = Duration.ofSeconds(30);
+    pipeline =
+        new LogPipeline(
+            rest,
+            journal(),
+            time,
+            time,
+            new LogPipeline.Settings(50, age, 100, LogLevel.INFO),
+            metrics,
+            e -> {
+              throw new AssertionError(e);
+            });
+    pipeline.start();
+
+    pipeline.append(LogLevel.INFO, "one line, a partial batch", null, null, "workflow");
+    await().until(() -> metrics.counter("agent.log.lines.spooled").count() == 1);
+    int before = time.waits.size();
+    // two more waits: the shipper has read the journaled line since, at the frozen time
+    await().until(() -> time.waits.size() >= before + 2);
+    time.advance(age.minusSeconds(1));
+    await()
+        .alias("the shipper waits out the rest of the batch age on the injected clock")
+        .until(() -> time.waits.contains(Duration.ofSeconds(1)));
+    assertThat(backend.logs()).as("not shipped before its age").isEmpty();
+
+    time.advance(Duration.ofSeconds(1));
+    await().until(() -> messages().equals(List.of("one line, a partial batch")));
   }
 }

@@ -1,5 +1,7 @@
 package com.casarerpa.fleet.agent.support;
 
+import com.casarerpa.fleet.agent.config.AgentConfig;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
@@ -24,7 +26,12 @@ public final class TestKeys {
     return header + "." + claims + ".c2lnbmF0dXJlLW5vdC1jaGVja2Vk";
   }
 
-  /** The three required settings pointing at {@code url}, plus any overrides. */
+  /** A configuration with these keys pointing at {@code url}, the ops port off. */
+  public static AgentConfig.Builder config(URI url) {
+    return AgentConfig.builder(url, ANON_KEY, ROBOT_KEY).opsPort(AgentConfig.OPS_DISABLED);
+  }
+
+  /** The three required settings pointing at {@code url}, plus any overrides (config reader). */
   public static Map<String, String> settings(String url, String... overrides) {
     Map<String, String> settings = new HashMap<>();
     settings.put("SUPABASE_URL", url);

@@ -28,7 +28,6 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -79,8 +78,8 @@ public final class AgentBenchmark {
               + Runtime.getRuntime().availableProcessors()
               + " java="
               + Runtime.version());
-      bench.dispatch("wake-up", jobs, "true");
-      bench.dispatch("poll-only (JOB_POLL_INTERVAL=1s)", pollJobs, "false");
+      bench.dispatch("wake-up", jobs, true);
+      bench.dispatch("poll-only (JOB_POLL_INTERVAL=1s)", pollJobs, false);
       bench.logThroughput(logLines);
       bench.processStart(3);
       bench.save();
@@ -88,24 +87,17 @@ public final class AgentBenchmark {
     System.exit(0);
   }
 
-  private Map<String, String> agentSettings(FleetAdmin.Robot robot, String... overrides) {
-    Map<String, String> settings = new HashMap<>();
-    settings.put("SUPABASE_URL", stack.url());
-    settings.put("SUPABASE_ANON_KEY", stack.anonKey());
-    settings.put("ROBOT_API_KEY", robot.key());
-    settings.put("ROBOT_DATA_DIR", work.resolve(robot.name()).toString());
-    settings.put("ROBOT_OPS_PORT", "off");
-    settings.put("JOB_POLL_INTERVAL", "1s");
-    for (int i = 0; i + 1 < overrides.length; i += 2) {
-      settings.put(overrides[i], overrides[i + 1]);
-    }
-    return settings;
+  private AgentConfig.Builder agentConfig(FleetAdmin.Robot robot) {
+    return AgentConfig.builder(URI.create(stack.url()), stack.anonKey(), robot.key())
+        .dataDir(work.resolve(robot.name()))
+        .opsPort(AgentConfig.OPS_DISABLED)
+        .jobPollInterval(Duration.ofSeconds(1));
   }
 
   /** Enqueue one job at a time into an idle robot; latency = claimed_at - created_at (DB clock). */
-  private void dispatch(String mode, int jobs, String wakeups) throws Exception {
+  private void dispatch(String mode, int jobs, boolean wakeups) throws Exception {
     FleetAdmin.Robot robot = admin.createRobot("bench-" + UUID.randomUUID(), 1);
-    AgentConfig config = AgentConfig.fromSettings(agentSettings(robot, "ROBOT_WAKEUPS", wakeups));
+    AgentConfig config = agentConfig(robot).wakeups(wakeups).build();
     Agent agent = new Agent(config, EngineExecutor.standard(work.resolve("engine")));
     agent.start();
     try {
@@ -166,7 +158,7 @@ public final class AgentBenchmark {
   /** Appends lines as fast as the pipeline accepts them; done when all are rows, once each. */
   private void logThroughput(int lines) throws Exception {
     FleetAdmin.Robot robot = admin.createRobot("bench-logs-" + UUID.randomUUID(), 1);
-    AgentConfig config = AgentConfig.fromSettings(agentSettings(robot));
+    AgentConfig config = agentConfig(robot).build();
     SupabaseRest rest =
         new SupabaseRest(
             SupabaseRest.httpClient(Duration.ofSeconds(30)),
@@ -246,7 +238,14 @@ public final class AgentBenchmark {
       command.add("run");
       command.add("--config");
       command.add("/dev/null");
-      agentSettings(robot).forEach((k, v) -> command.addAll(List.of("--set", k + "=" + v)));
+      Map.of(
+              "SUPABASE_URL", stack.url(),
+              "SUPABASE_ANON_KEY", stack.anonKey(),
+              "ROBOT_API_KEY", robot.key(),
+              "ROBOT_DATA_DIR", work.resolve(robot.name()).toString(),
+              "ROBOT_OPS_PORT", "off",
+              "JOB_POLL_INTERVAL", "1s")
+          .forEach((k, v) -> command.addAll(List.of("--set", k + "=" + v)));
       Path log = work.resolve("proc-" + run + ".log");
       long start = System.nanoTime();
       Process process =

@@ -8,11 +8,10 @@ import com.casarerpa.fleet.devstack.StackSettings;
 import com.casarerpa.fleet.devstack.cli.StartCommand;
 import java.io.PrintStream;
 import java.net.InetAddress;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -127,14 +126,12 @@ public final class DevCommand implements Callable<Integer> {
   }
 
   private Agent startAgent(LocalStack stack, FleetAdmin.Robot robot, Path dataDir) {
-    Map<String, String> settings = new HashMap<>();
-    settings.put("SUPABASE_URL", stack.url());
-    settings.put("SUPABASE_ANON_KEY", stack.anonKey());
-    settings.put("ROBOT_API_KEY", robot.key());
-    settings.put("ROBOT_MAX_CONCURRENT_JOBS", String.valueOf(robotJobs));
-    settings.put("ROBOT_DATA_DIR", dataDir.toString());
-    settings.put("ROBOT_OPS_PORT", "0");
-    AgentConfig config = AgentConfig.fromSettings(settings);
+    AgentConfig config =
+        AgentConfig.builder(URI.create(stack.url()), stack.anonKey(), robot.key())
+            .maxConcurrentJobs(robotJobs)
+            .dataDir(dataDir)
+            .opsPort(0)
+            .build();
     Agent agent =
         new Agent(config, EngineExecutor.standard(dataDir.resolve("work"), config.workflowHttp()));
     agent.start();

@@ -59,11 +59,10 @@ class AgentEndToEndTest {
     agents.forEach(a -> a.close(Duration.ofSeconds(20)));
   }
 
-  private Agent agent(FleetAdmin.Robot robot, String... overrides) {
+  private Agent agent(FleetAdmin.Robot robot) {
     Agent agent =
         AgentRunner.start(
-            AgentRunner.settings(
-                stack.url(), stack.anonKey(), robot, dataDir.resolve(robot.name()), overrides));
+            AgentRunner.config(stack.url(), stack.anonKey(), robot, dataDir.resolve(robot.name())));
     agents.add(agent);
     return agent;
   }

@@ -40,7 +40,7 @@ class AgentLogJournalTest {
       FleetAdmin.Robot robot = operator.createRobot("wal-robot", 1);
       Path dataDir = dir.resolve("data");
       Map<String, String> settings =
-          AgentRunner.settings(proxy.url(), stack.anonKey(), robot, dataDir);
+          AgentRunner.processSettings(proxy.url(), stack.anonKey(), robot, dataDir);
       Workflows workflow = Workflows.linear("wal").waitSeconds(5);
       for (int i = 0; i < LINES; i++) {
         workflow.log("wal line " + i);
@@ -66,7 +66,8 @@ class AgentLogJournalTest {
           .isEmpty();
 
       proxy.restore();
-      Agent again = AgentRunner.start(settings);
+      Agent again =
+          AgentRunner.start(AgentRunner.config(proxy.url(), stack.anonKey(), robot, dataDir));
       try {
         await()
             .atMost(Duration.ofSeconds(60))

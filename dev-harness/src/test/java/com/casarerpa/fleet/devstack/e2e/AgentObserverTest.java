@@ -45,7 +45,7 @@ class AgentObserverTest {
       await().atMost(Duration.ofSeconds(10)).until(watch::isJoined);
       FleetAdmin.Robot robot = operator.createRobot("observed-robot", 1);
       Agent agent =
-          AgentRunner.start(AgentRunner.settings(stack.url(), stack.anonKey(), robot, dataDir));
+          AgentRunner.start(AgentRunner.config(stack.url(), stack.anonKey(), robot, dataDir));
       try {
         await()
             .atMost(Duration.ofSeconds(20))

@@ -31,7 +31,7 @@ class AgentOutageTest {
       operator.settings(Map.of("lease_seconds", 120, "heartbeat_interval_seconds", 2));
       FleetAdmin.Robot robot = operator.createRobot("outage-robot", 1);
       Agent agent =
-          AgentRunner.start(AgentRunner.settings(proxy.url(), stack.anonKey(), robot, dataDir));
+          AgentRunner.start(AgentRunner.config(proxy.url(), stack.anonKey(), robot, dataDir));
       try {
         Workflows chatty = Workflows.linear("chatty");
         for (int i = 0; i < LINES; i++) {

@@ -73,20 +73,19 @@ class AgentProcessTest {
     agents.forEach(a -> a.close(Duration.ofSeconds(20)));
   }
 
-  private Map<String, String> settings(FleetAdmin.Robot robot, String... overrides) {
-    return AgentRunner.settings(
-        stack.url(), stack.anonKey(), robot, dir.resolve(robot.name()), overrides);
-  }
-
   private AgentProcess process(FleetAdmin.Robot robot, String... overrides) throws Exception {
-    AgentProcess process =
-        AgentProcess.start(settings(robot, overrides), dir.resolve(robot.name() + "-proc"));
+    Map<String, String> settings =
+        AgentRunner.processSettings(
+            stack.url(), stack.anonKey(), robot, dir.resolve(robot.name()), overrides);
+    AgentProcess process = AgentProcess.start(settings, dir.resolve(robot.name() + "-proc"));
     processes.add(process);
     return process;
   }
 
   private Agent inProcess(FleetAdmin.Robot robot) {
-    Agent agent = AgentRunner.start(settings(robot));
+    Agent agent =
+        AgentRunner.start(
+            AgentRunner.config(stack.url(), stack.anonKey(), robot, dir.resolve(robot.name())));
     agents.add(agent);
     return agent;
   }

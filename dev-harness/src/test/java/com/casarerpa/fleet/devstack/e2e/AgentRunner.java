@@ -4,15 +4,34 @@ import com.casarerpa.fleet.agent.Agent;
 import com.casarerpa.fleet.agent.config.AgentConfig;
 import com.casarerpa.fleet.agent.jobs.EngineExecutor;
 import com.casarerpa.fleet.devstack.dev.FleetAdmin;
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Starts in-process agents for a robot against a stack URL, with test-friendly timing. */
+/** Starts agents for a robot against a stack URL, with test-friendly timing. */
 final class AgentRunner {
   private AgentRunner() {}
 
-  static Map<String, String> settings(
+  /** An in-process agent's configuration, built with named settings; tests adjust it further. */
+  static AgentConfig.Builder config(
+      String url, String anonKey, FleetAdmin.Robot robot, Path dataDir) {
+    return AgentConfig.builder(URI.create(url), anonKey, robot.key())
+        .dataDir(dataDir)
+        .opsPort(AgentConfig.OPS_DISABLED)
+        .heartbeatInterval(Duration.ofSeconds(1))
+        .offlineThreshold(Duration.ofSeconds(5))
+        .cancelGrace(Duration.ofSeconds(1))
+        .logFlushInterval(Duration.ofMillis(100))
+        .hostname(robot.name() + "-host");
+  }
+
+  /**
+   * The same timing as {@code --set NAME=value} flags of a child agent process, which reads them
+   * through the agent's config reader like any robot machine.
+   */
+  static Map<String, String> processSettings(
       String url, String anonKey, FleetAdmin.Robot robot, Path dataDir, String... overrides) {
     Map<String, String> settings = new HashMap<>();
     settings.put("SUPABASE_URL", url);
@@ -31,8 +50,8 @@ final class AgentRunner {
     return settings;
   }
 
-  static Agent start(Map<String, String> settings) {
-    AgentConfig config = AgentConfig.fromSettings(settings);
+  static Agent start(AgentConfig.Builder builder) {
+    AgentConfig config = builder.build();
     Agent agent = new Agent(config, EngineExecutor.standard(config.dataDir().resolve("work")));
     agent.start();
     return agent;

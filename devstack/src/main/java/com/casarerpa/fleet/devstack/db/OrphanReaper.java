@@ -22,6 +22,11 @@ import org.slf4j.LoggerFactory;
  * <tmp>/casare-devstack-state/<postmaster pid>.properties}: owning JVM pid, data folder, whether
  * the folder is ephemeral); the next start of any stack reaps the servers whose JVM is gone
  * (postmaster stopped, ephemeral folder deleted, record removed). A clean stop removes its record.
+ *
+ * <p>Where a POSIX shell exists, the database also dies with its JVM: {@link #register} starts a
+ * small watchdog ({@code /bin/sh}, outside the JVM) that waits for the JVM to exit and then does
+ * what a reap does, but only while the record is still there (a clean stop removed it) and only if
+ * the process is still a {@code postgres}. Disable with {@code -Ddevstack.db-watchdog=false}.
  */
 public final class OrphanReaper {
   private static final Logger log = LoggerFactory.getLogger(OrphanReaper.class);
@@ -61,6 +66,53 @@ public final class OrphanReaper {
         stateFolder.resolve(postmasterPid + ".properties"),
         java.nio.file.StandardCopyOption.REPLACE_EXISTING,
         java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    if (Boolean.parseBoolean(System.getProperty("devstack.db-watchdog", "true"))) {
+      startWatchdog(postmasterPid, dataDir, ephemeral);
+    }
+  }
+
+  /**
+   * A detached shell that outlives a killed JVM: once the JVM is gone and the server's record is
+   * still there, it stops the server (SIGTERM, then SIGKILL after 10 s), removes an ephemeral
+   * folder and the record.
+   */
+  private void startWatchdog(long postmasterPid, Path dataDir, boolean ephemeral) {
+    Path sh = Path.of("/bin/sh");
+    if (!Files.isExecutable(sh) || !Files.isDirectory(Path.of("/proc"))) {
+      return; // the next start's reap() still cleans up
+    }
+    String script =
+        """
+        jvm="$1"; pg="$2"; record="$3"; data="$4"; ephemeral="$5"
+        while kill -0 "$jvm" 2>/dev/null; do sleep 1; done
+        [ -f "$record" ] || exit 0
+        if [ "$(cat "/proc/$pg/comm" 2>/dev/null)" = postgres ]; then
+          kill -TERM "$pg" 2>/dev/null
+          i=0
+          while kill -0 "$pg" 2>/dev/null && [ "$i" -lt 10 ]; do sleep 1; i=$((i + 1)); done
+          kill -KILL "$pg" 2>/dev/null
+        fi
+        if [ "$ephemeral" = true ]; then rm -rf -- "$data"; fi
+        rm -f -- "$record"
+        """;
+    try {
+      new ProcessBuilder(
+              sh.toString(),
+              "-c",
+              script,
+              "casare-devstack-db-watchdog",
+              Long.toString(ProcessHandle.current().pid()),
+              Long.toString(postmasterPid),
+              stateFolder.resolve(postmasterPid + ".properties").toAbsolutePath().toString(),
+              dataDir.toAbsolutePath().toString(),
+              Boolean.toString(ephemeral))
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .redirectError(ProcessBuilder.Redirect.DISCARD)
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+          .start();
+    } catch (IOException e) {
+      log.debug("no watchdog for postmaster {}: {}", postmasterPid, e.toString());
+    }
   }
 
   /** Forgets the record of a server this JVM stopped. */

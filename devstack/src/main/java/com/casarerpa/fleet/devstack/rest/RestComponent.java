@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -232,6 +233,26 @@ public final class RestComponent implements StackComponent {
     }
   }
 
+  /**
+   * The client address the database sees (the first {@code x-forwarded-for} entry, which {@code
+   * request_client_ip()} records as a robot's IP): a client's own {@code X-Forwarded-For} and
+   * {@code X-Real-IP} are believed only when the request comes from a proxy listed in {@code
+   * -Ddevstack.trusted-proxies=ADDR,ADDR}; otherwise both are replaced by the socket's peer
+   * address, as a gateway in front of PostgREST does.
+   */
+  static void forwardedFor(Map<String, String> headers, String peer, String trustedProxies) {
+    boolean trusted =
+        trustedProxies != null
+            && Arrays.stream(trustedProxies.split(",")).map(String::strip).anyMatch(peer::equals);
+    if (trusted) {
+      String chain = headers.get("x-forwarded-for");
+      headers.put("x-forwarded-for", chain == null || chain.isBlank() ? peer : chain + ", " + peer);
+    } else {
+      headers.remove("x-real-ip");
+      headers.put("x-forwarded-for", peer);
+    }
+  }
+
   private RestRequest decode(Context ctx, Caller caller, String path)
       throws JsonProcessingException {
     Map<String, String> headers = new LinkedHashMap<>();
@@ -241,6 +262,8 @@ public final class RestComponent implements StackComponent {
         headers.put(lower, String.join(", ", Collections.list(ctx.req().getHeaders(name))));
       }
     }
+    forwardedFor(
+        headers, ctx.req().getRemoteAddr(), System.getProperty("devstack.trusted-proxies"));
     String accept = ctx.header("Accept");
     boolean singular = accept != null && accept.contains("application/vnd.pgrst.object+json");
     List<String> prefer =

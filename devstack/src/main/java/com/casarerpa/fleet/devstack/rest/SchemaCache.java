@@ -5,6 +5,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -17,7 +20,8 @@ import javax.sql.DataSource;
  * What PostgREST calls the schema cache: the exposed schema's tables, views (columns, primary keys)
  * and functions (arguments, result shape). Read from the catalog at start, again on {@code NOTIFY
  * pgrst, 'reload schema'}, and again when a lookup misses (so objects created after start are
- * found).
+ * found). Reloads after a miss are rate-limited ({@link #MISS_RELOAD_INTERVAL}): a client asking
+ * for unknown names in a loop cannot make every request read the whole catalog.
  *
  * <p>Thread-safe: readers see an immutable snapshot; reloads are serialised.
  */
@@ -28,15 +32,45 @@ final class SchemaCache {
       Map<String, Map<String, String>> roleSettings,
       List<ForeignKey> foreignKeys) {}
 
+  /** At most one reload caused by a lookup miss per interval; NOTIFY reloads are not limited. */
+  static final Duration MISS_RELOAD_INTERVAL = Duration.ofMillis(250);
+
+  /** Waits until an instant (tests drive it with their clock). */
+  interface Pause {
+    void until(Instant when) throws InterruptedException;
+  }
+
+  private static final Pause SLEEP =
+      when -> {
+        long millis = Duration.between(Instant.now(), when).toMillis();
+        if (millis > 0) {
+          Thread.sleep(millis);
+        }
+      };
+
   private final DataSource catalog;
   private final String schema;
+  private final InstantSource clock;
+  private final Pause pause;
   private final Object reloadLock = new Object();
   private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of(), Map.of(), List.of());
   private volatile long generation;
+  private Instant lastReload = Instant.MIN; // guarded by reloadLock
 
   SchemaCache(DataSource catalog, String schema) {
+    this(catalog, schema, InstantSource.system(), SLEEP);
+  }
+
+  SchemaCache(DataSource catalog, String schema, InstantSource clock, Pause pause) {
     this.catalog = catalog;
     this.schema = schema;
+    this.clock = clock;
+    this.pause = pause;
+  }
+
+  /** How many times the catalog was read (for tests and diagnostics). */
+  long generation() {
+    return generation;
   }
 
   String schema() {
@@ -101,9 +135,19 @@ final class SchemaCache {
   private void reloadAfterMiss() {
     long seen = generation;
     synchronized (reloadLock) {
-      if (generation == seen) {
-        reloadLocked();
+      if (generation != seen) {
+        return; // another request read the catalog meanwhile
       }
+      Instant next = lastReload.plus(MISS_RELOAD_INTERVAL);
+      if (clock.instant().isBefore(next)) {
+        try {
+          pause.until(next);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+      reloadLocked();
     }
   }
 
@@ -125,6 +169,7 @@ final class SchemaCache {
               RequestSettings.roleSettings(c),
               loadForeignKeys(c));
       generation++;
+      lastReload = clock.instant();
     } catch (SQLException e) {
       throw new ApiError(
           503,

@@ -43,6 +43,8 @@ class RestRobustnessTest {
             INSERT INTO public.robust_link VALUES (10, 1, 2);
             CREATE FUNCTION public.robust_timeout() RETURNS text
             LANGUAGE sql STABLE AS $$ SELECT current_setting('statement_timeout') $$;
+            CREATE FUNCTION public.robust_client_ip() RETURNS text
+            LANGUAGE sql STABLE AS $$ SELECT host(public.request_client_ip()) $$;
             """);
 
   private static HttpResponse<String> send(
@@ -284,5 +286,31 @@ class RestRobustnessTest {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+  }
+
+  @Test
+  void a_client_cannot_choose_the_ip_address_the_database_records() throws Exception {
+    HttpResponse<String> forged =
+        send(
+            "POST",
+            "/rest/v1/rpc/robust_client_ip",
+            "{}",
+            Map.of("X-Forwarded-For", "203.0.113.7", "X-Real-IP", "198.51.100.9"));
+    assertThat(forged.statusCode()).as(forged.body()).isEqualTo(200);
+    assertThat(JSON.readTree(forged.body()).asText())
+        .as("the socket's peer, not the client's header")
+        .isIn("127.0.0.1", "::1");
+  }
+
+  @Test
+  void a_trusted_proxy_s_forwarded_address_is_kept() {
+    Map<String, String> headers = new java.util.HashMap<>(Map.of("x-forwarded-for", "203.0.113.7"));
+    RestComponent.forwardedFor(headers, "10.0.0.5", "10.0.0.5, 10.0.0.6");
+    assertThat(headers).containsEntry("x-forwarded-for", "203.0.113.7, 10.0.0.5");
+
+    Map<String, String> direct =
+        new java.util.HashMap<>(Map.of("x-forwarded-for", "203.0.113.7", "x-real-ip", "1.2.3.4"));
+    RestComponent.forwardedFor(direct, "127.0.0.1", "10.0.0.5");
+    assertThat(direct).containsEntry("x-forwarded-for", "127.0.0.1").doesNotContainKey("x-real-ip");
   }
 }

@@ -23,8 +23,8 @@ import org.apache.poi.xwpf.usermodel.XWPFDocument;
  * (host nodes allowed), {@code files} (default, with the documents batch_7_7 opens created first in
  * the job folder, under the Windows-style names the workflow uses), {@code ftp} (credentials for a
  * local FTP server holding the files batch_7_3 touches), {@code email} (credentials for a local
- * GreenMail SMTP/IMAP server), {@code telegram} and {@code whatsapp} (credentials whose base URL is
- * a loopback fake of the API).
+ * GreenMail SMTP/IMAP server), {@code telegram}, {@code whatsapp}, {@code gmail}, {@code sheets}
+ * and {@code drive} (credentials whose base URL is a loopback fake of the API).
  */
 final class CorpusRobots {
   private CorpusRobots() {}
@@ -81,6 +81,17 @@ final class CorpusRobots {
                         "access_token", "t",
                         "phone_number_id", "1",
                         "base_url", api.url("/").toString()))));
+      }
+      case "gmail", "sheets", "drive" -> {
+        MockWebServer api =
+            fakeApi(
+                "{\"messages\":[{\"id\":\"m1\",\"threadId\":\"t1\"}],\"spreadsheetId\":\"s1\","
+                    + "\"properties\":{\"title\":\"Test Sheet\"},\"files\":[],\"id\":\"f1\"}");
+        services.add(api);
+        b.credentials(
+            CredentialsProvider.of(
+                Map.of(
+                    robot, Map.of("access_token", "ya29.t", "base_url", api.url("/").toString()))));
       }
       default -> throw new IllegalArgumentException("unknown robot in the corpus table: " + robot);
     }

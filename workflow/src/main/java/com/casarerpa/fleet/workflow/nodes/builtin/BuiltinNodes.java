@@ -31,6 +31,7 @@ public final class BuiltinNodes {
     all.addAll(FtpNodes.all());
     all.addAll(EmailNodes.all());
     all.addAll(MessagingNodes.all());
+    all.addAll(GoogleNodes.all());
     return all;
   }
 }
