@@ -131,3 +131,140 @@ $$;
 GRANT EXECUTE ON FUNCTION realtime.topic() TO anon, authenticated, service_role;
 GRANT SELECT, INSERT ON realtime.messages TO anon, authenticated, service_role;
 GRANT USAGE ON SEQUENCE realtime.messages_id_seq TO anon, authenticated, service_role;
+
+-- Database webhooks, as hosted Supabase provides them once "Database Webhooks" are enabled:
+-- pg_net's queue (net.http_request_queue, net._http_response, net.http_post/http_get) and
+-- supabase_functions.http_request(url, method, headers, params, timeout_ms), the trigger function
+-- the dashboard's webhooks call. Like pg_net, a request is only queued by the caller's transaction
+-- (NOTIFY 'net_http_request' fires at commit; a rolled-back transaction sends nothing) and the
+-- local stack's `net` component delivers it afterwards on its own thread and stores the response.
+CREATE SCHEMA IF NOT EXISTS net;
+CREATE SCHEMA IF NOT EXISTS supabase_functions;
+
+CREATE UNLOGGED TABLE IF NOT EXISTS net.http_request_queue (
+  id                   bigserial PRIMARY KEY,
+  method               text  NOT NULL,
+  url                  text  NOT NULL,
+  headers              jsonb NOT NULL DEFAULT '{}'::jsonb,
+  body                 bytea,
+  timeout_milliseconds integer NOT NULL DEFAULT 5000
+);
+
+CREATE UNLOGGED TABLE IF NOT EXISTS net._http_response (
+  id           bigint PRIMARY KEY,
+  status_code  integer,
+  content_type text,
+  headers      jsonb,
+  content      text,
+  timed_out    boolean,
+  error_msg    text,
+  created      timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS _http_response_created_idx ON net._http_response (created);
+
+CREATE OR REPLACE FUNCTION net.http_post(
+  url text, body jsonb DEFAULT '{}'::jsonb, params jsonb DEFAULT '{}'::jsonb,
+  headers jsonb DEFAULT '{"Content-Type": "application/json"}'::jsonb,
+  timeout_milliseconds integer DEFAULT 5000)
+RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  request_id bigint;
+  query text := '';
+  k text;
+  v text;
+BEGIN
+  FOR k, v IN SELECT key, value FROM jsonb_each_text(coalesce(params, '{}'::jsonb)) LOOP
+    query := query || CASE WHEN query = '' THEN '' ELSE '&' END || k || '=' || v;
+  END LOOP;
+  INSERT INTO net.http_request_queue (method, url, headers, body, timeout_milliseconds)
+  VALUES ('POST',
+          url || CASE WHEN query = '' THEN '' WHEN url LIKE '%?%' THEN '&' || query ELSE '?' || query END,
+          coalesce(headers, '{}'::jsonb), convert_to(body::text, 'UTF8'), timeout_milliseconds)
+  RETURNING id INTO request_id;
+  PERFORM pg_notify('net_http_request', request_id::text);
+  RETURN request_id;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION net.http_get(
+  url text, params jsonb DEFAULT '{}'::jsonb, headers jsonb DEFAULT '{}'::jsonb,
+  timeout_milliseconds integer DEFAULT 5000)
+RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  request_id bigint;
+  query text := '';
+  k text;
+  v text;
+BEGIN
+  FOR k, v IN SELECT key, value FROM jsonb_each_text(coalesce(params, '{}'::jsonb)) LOOP
+    query := query || CASE WHEN query = '' THEN '' ELSE '&' END || k || '=' || v;
+  END LOOP;
+  INSERT INTO net.http_request_queue (method, url, headers, body, timeout_milliseconds)
+  VALUES ('GET',
+          url || CASE WHEN query = '' THEN '' WHEN url LIKE '%?%' THEN '&' || query ELSE '?' || query END,
+          coalesce(headers, '{}'::jsonb), NULL, timeout_milliseconds)
+  RETURNING id INTO request_id;
+  PERFORM pg_notify('net_http_request', request_id::text);
+  RETURN request_id;
+END
+$$;
+
+CREATE TABLE IF NOT EXISTS supabase_functions.hooks (
+  id            bigserial PRIMARY KEY,
+  hook_table_id integer NOT NULL,
+  hook_name     text NOT NULL,
+  created_at    timestamptz NOT NULL DEFAULT now(),
+  request_id    bigint
+);
+
+-- The webhook trigger function: arguments (url, method, headers json, params json, timeout_ms) as
+-- the dashboard writes them; POST sends {type, table, schema, record, old_record}.
+CREATE OR REPLACE FUNCTION supabase_functions.http_request()
+RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+DECLARE
+  request_id bigint;
+  url text := TG_ARGV[0];
+  method text := TG_ARGV[1];
+  headers jsonb := '{"Content-Type": "application/json"}'::jsonb;
+  params jsonb := '{}'::jsonb;
+  timeout_ms integer := 1000;
+BEGIN
+  IF url IS NULL OR url = 'null' THEN
+    RAISE EXCEPTION 'url argument is missing';
+  END IF;
+  IF method IS NULL OR method = 'null' THEN
+    RAISE EXCEPTION 'method argument is missing';
+  END IF;
+  IF TG_NARGS > 2 AND TG_ARGV[2] IS NOT NULL AND TG_ARGV[2] <> 'null' THEN
+    headers := TG_ARGV[2]::jsonb;
+  END IF;
+  IF TG_NARGS > 3 AND TG_ARGV[3] IS NOT NULL AND TG_ARGV[3] <> 'null' THEN
+    params := TG_ARGV[3]::jsonb;
+  END IF;
+  IF TG_NARGS > 4 AND TG_ARGV[4] IS NOT NULL AND TG_ARGV[4] <> 'null' THEN
+    timeout_ms := TG_ARGV[4]::integer;
+  END IF;
+  IF method = 'GET' THEN
+    request_id := net.http_get(url, params, headers, timeout_ms);
+  ELSIF method = 'POST' THEN
+    request_id := net.http_post(
+      url,
+      jsonb_build_object(
+        'old_record', CASE WHEN TG_OP IN ('UPDATE', 'DELETE') THEN to_jsonb(OLD) END,
+        'record', CASE WHEN TG_OP IN ('INSERT', 'UPDATE') THEN to_jsonb(NEW) END,
+        'type', TG_OP,
+        'table', TG_TABLE_NAME,
+        'schema', TG_TABLE_SCHEMA),
+      params, headers, timeout_ms);
+  ELSE
+    RAISE EXCEPTION 'method argument % is invalid', method;
+  END IF;
+  INSERT INTO supabase_functions.hooks (hook_table_id, hook_name, request_id)
+  VALUES (TG_RELID, TG_NAME, request_id);
+  RETURN NEW;
+END
+$$;
+GRANT USAGE ON SCHEMA net, supabase_functions TO postgres, service_role;

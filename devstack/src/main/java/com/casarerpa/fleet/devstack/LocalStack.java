@@ -99,6 +99,7 @@ public final class LocalStack implements AutoCloseable {
       http.start(settings.host(), settings.port());
       components.forEach(StackComponent::start);
       LocalStack stack = new LocalStack(context, components, http, apiPool, adminPool);
+      components.forEach(c -> c.started(stack.url()));
       log.info("local stack ready at {}", stack.url());
       return stack;
     } catch (RuntimeException e) {

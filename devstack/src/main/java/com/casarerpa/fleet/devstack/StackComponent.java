@@ -15,6 +15,9 @@ public interface StackComponent extends AutoCloseable {
   /** Starts background work (listeners, timers). The default does nothing. */
   default void start() {}
 
+  /** Called once every component has started, with the stack's URL ({@code http://host:port}). */
+  default void started(String stackUrl) {}
+
   /** Stops background work; safe to call twice. */
   @Override
   void close();

@@ -1,6 +1,7 @@
 package com.casarerpa.fleet.devstack;
 
 import com.casarerpa.fleet.devstack.functions.FunctionsComponent;
+import com.casarerpa.fleet.devstack.net.HttpRequestComponent;
 import com.casarerpa.fleet.devstack.realtime.RealtimeComponent;
 import com.casarerpa.fleet.devstack.rest.RestComponent;
 import java.util.List;
@@ -11,6 +12,10 @@ final class StackComponents {
   private StackComponents() {}
 
   static List<Function<StackContext, StackComponent>> all() {
-    return List.of(RestComponent::new, RealtimeComponent::new, FunctionsComponent::new);
+    return List.of(
+        RestComponent::new,
+        RealtimeComponent::new,
+        FunctionsComponent::new,
+        HttpRequestComponent::new);
   }
 }

@@ -186,7 +186,10 @@ public final class FunctionsComponent implements StackComponent {
   }
 
   private Map<String, String> env(int port) {
-    Map<String, String> env = new LinkedHashMap<>();
+    Map<String, String> env =
+        new LinkedHashMap<>(
+            com.casarerpa.fleet.devstack.net.FunctionEnvFile.read(
+                context.settings().functionsDirectory()));
     env.put("SUPABASE_URL", "http://" + context.settings().host() + ":" + port);
     env.put("SUPABASE_ANON_KEY", context.anonKey());
     env.put("SUPABASE_SERVICE_ROLE_KEY", context.serviceRoleKey());

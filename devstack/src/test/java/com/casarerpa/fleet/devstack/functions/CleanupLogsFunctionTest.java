@@ -37,8 +37,7 @@ class CleanupLogsFunctionTest {
   }
 
   private static Connection database(LocalStack stack) throws SQLException {
-    // the superuser's password is random per data folder: take the stack's own data source
-    return stack.context().database().superuserDataSource().getConnection();
+    return stack.context().adminPool().getConnection();
   }
 
   private static long count(Connection c, String sql) throws SQLException {
