@@ -151,7 +151,7 @@ class FleetOpsTest {
         """);
     Cli.Result result = cli.run("workflows", "push", bad.toString());
     assertThat(result.code()).isEqualTo(1);
-    assertThat(result.err()).contains("UNKNOWN_NODE_TYPE").contains("nothing uploaded");
+    assertThat(result.err()).contains("NOT_IN_ORIGINAL").contains("nothing uploaded");
     assertThat(cli.run("workflows", "list").out()).contains("hello").doesNotContain("broken");
 
     Cli.Result show = cli.run("workflows", "show", "hello");
