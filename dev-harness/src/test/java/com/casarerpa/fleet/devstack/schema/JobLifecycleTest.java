@@ -24,9 +24,9 @@ class JobLifecycleTest {
     assertThat(registered.at("/robot/robot_id").asText()).isEqualTo(robot.id.toString());
     assertThat(registered.at("/robot/status").asText()).isEqualTo("online");
     assertThat(registered.at("/robot/hostname").asText()).isEqualTo("host-" + robot.name);
-    assertThat(registered.at("/settings/lease_seconds").asInt()).isEqualTo(60);
-    assertThat(registered.at("/settings/heartbeat_interval_seconds").asInt()).isEqualTo(15);
-    assertThat(registered.at("/settings/offline_threshold_seconds").asInt()).isEqualTo(90);
+    assertThat(registered.at("/settings/lease_seconds").asInt()).isEqualTo(15);
+    assertThat(registered.at("/settings/heartbeat_interval_seconds").asInt()).isEqualTo(5);
+    assertThat(registered.at("/settings/offline_threshold_seconds").asInt()).isEqualTo(30);
     assertThat(registered.at("/settings/maintenance_interval_seconds").asInt()).isEqualTo(10);
     assertThat(registered.at("/settings/log_retention_days").asInt()).isEqualTo(30);
     assertThat(registered.get("live_jobs")).isEmpty();
@@ -300,7 +300,7 @@ class JobLifecycleTest {
     assertThat(beat.has("maintenance_due")).isTrue();
     assertThat(
             db.value(
-                "SELECT lease_expires_at > now() + interval '50 seconds' FROM jobs WHERE job_id = ?",
+                "SELECT lease_expires_at > now() + interval '10 seconds' FROM jobs WHERE job_id = ?",
                 heldId))
         .isEqualTo(true);
     assertThat(db.value("SELECT metrics->>'cpu' FROM robots WHERE robot_id = ?", robot.id))

@@ -1,0 +1,233 @@
+package com.casarerpa.fleet.devstack.bench;
+
+import com.casarerpa.fleet.agent.config.AgentConfig;
+import com.casarerpa.fleet.devstack.LocalStack;
+import com.casarerpa.fleet.devstack.StackSettings;
+import com.casarerpa.fleet.devstack.dev.FleetAdmin;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import javax.sql.DataSource;
+
+/**
+ * What most scenarios share: an ephemeral local stack, the operator's calls, superuser SQL, agent
+ * settings and workflows, agent processes started through a launcher. Closing stops the stack and
+ * every process it started.
+ */
+public final class BenchFleet implements AutoCloseable {
+  private final LocalStack stack;
+  private final FleetAdmin admin;
+  private final DataSource db;
+  private final Path work;
+  private final List<Process> processes = new ArrayList<>();
+
+  private BenchFleet(LocalStack stack, Path work) {
+    this.stack = stack;
+    this.admin = new FleetAdmin(stack.url(), stack.serviceRoleKey());
+    this.db = stack.context().adminPool();
+    this.work = work;
+  }
+
+  public static BenchFleet start() throws IOException {
+    Path work = Files.createTempDirectory("bench");
+    return new BenchFleet(LocalStack.start(StackSettings.ephemeral()), work);
+  }
+
+  public LocalStack stack() {
+    return stack;
+  }
+
+  public FleetAdmin admin() {
+    return admin;
+  }
+
+  public DataSource db() {
+    return db;
+  }
+
+  public Path work() {
+    return work;
+  }
+
+  /** In-process agent settings for {@code robot}: its own data folder, no ops port. */
+  public AgentConfig.Builder agentConfig(FleetAdmin.Robot robot) {
+    return AgentConfig.builder(URI.create(stack.url()), stack.anonKey(), robot.key())
+        .dataDir(work.resolve(robot.name()))
+        .opsPort(AgentConfig.OPS_DISABLED);
+  }
+
+  /** Start → End, nothing else: the cheapest job there is. */
+  public static JsonNode emptyWorkflow() {
+    return workflow(
+        "{\"start\":{\"node_id\":\"start\",\"node_type\":\"StartNode\",\"config\":{}},"
+            + "\"end\":{\"node_id\":\"end\",\"node_type\":\"EndNode\",\"config\":{}}}",
+        "[{\"source_node\":\"start\",\"source_port\":\"exec_out\",\"target_node\":\"end\",\"target_port\":\"exec_in\"}]");
+  }
+
+  /** Start → Wait(seconds) → End. */
+  public static JsonNode waitWorkflow(int seconds) {
+    return workflow(
+        "{\"start\":{\"node_id\":\"start\",\"node_type\":\"StartNode\",\"config\":{}},"
+            + "\"wait\":{\"node_id\":\"wait\",\"node_type\":\"WaitNode\",\"config\":{\"duration\":"
+            + seconds
+            + "}},\"end\":{\"node_id\":\"end\",\"node_type\":\"EndNode\",\"config\":{}}}",
+        "[{\"source_node\":\"start\",\"source_port\":\"exec_out\",\"target_node\":\"wait\",\"target_port\":\"exec_in\"},"
+            + "{\"source_node\":\"wait\",\"source_port\":\"exec_out\",\"target_node\":\"end\",\"target_port\":\"exec_in\"}]");
+  }
+
+  private static JsonNode workflow(String nodes, String connections) {
+    try {
+      return FleetAdmin.JSON.readTree(
+          "{\"metadata\":{\"name\":\"bench\"},\"nodes\":"
+              + nodes
+              + ",\"connections\":"
+              + connections
+              + "}");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The first column of the first row, as text (null when no row). */
+  public String queryString(String sql, Object... params) throws SQLException {
+    try (Connection connection = db.getConnection();
+        PreparedStatement statement = connection.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        statement.setObject(i + 1, params[i]);
+      }
+      try (ResultSet rows = statement.executeQuery()) {
+        return rows.next() ? rows.getString(1) : null;
+      }
+    }
+  }
+
+  public long queryLong(String sql, Object... params) throws SQLException {
+    String value = queryString(sql, params);
+    return value == null ? 0 : Long.parseLong(value);
+  }
+
+  public void execute(String sql, Object... params) throws SQLException {
+    try (Connection connection = db.getConnection();
+        PreparedStatement statement = connection.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        statement.setObject(i + 1, params[i]);
+      }
+      statement.execute();
+    }
+  }
+
+  /** Polls {@code condition} every 5 ms; false when {@code timeout} passed first. */
+  public static boolean await(Duration timeout, BooleanSupplier condition)
+      throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < end) {
+      if (condition.getAsBoolean()) {
+        return true;
+      }
+      Thread.sleep(5);
+    }
+    return condition.getAsBoolean();
+  }
+
+  /** The robot's status column, e.g. "online". */
+  public String robotStatus(UUID robot) {
+    try {
+      return queryString("select status from robots where robot_id = ?", robot);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * {@code launcher run} as a child process for {@code robot} (the launcher's own JVM options, no
+   * config file, settings as {@code --set}); output to a log file in the work folder. Killed at
+   * {@link #close()} if still alive.
+   */
+  public Process startAgent(Path launcher, FleetAdmin.Robot robot, Map<String, String> extra)
+      throws IOException {
+    List<String> command =
+        new ArrayList<>(List.of(launcher.toString(), "run", "--config", "/dev/null"));
+    Map<String, String> settings = new java.util.LinkedHashMap<>();
+    settings.put("SUPABASE_URL", stack.url());
+    settings.put("SUPABASE_ANON_KEY", stack.anonKey());
+    settings.put("ROBOT_API_KEY", robot.key());
+    settings.put("ROBOT_DATA_DIR", work.resolve(robot.name()).toString());
+    settings.put("ROBOT_OPS_PORT", "off");
+    settings.putAll(extra);
+    settings.forEach((k, v) -> command.addAll(List.of("--set", k + "=" + v)));
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(work.resolve(robot.name() + ".log").toFile());
+    builder
+        .environment()
+        .keySet()
+        .removeIf(k -> k.startsWith("ROBOT_") || k.startsWith("SUPABASE_"));
+    Process process = builder.start();
+    processes.add(process);
+    return process;
+  }
+
+  /** The agent's log (for an error message). */
+  public String agentLog(FleetAdmin.Robot robot) {
+    try {
+      return Files.readString(work.resolve(robot.name() + ".log"));
+    } catch (IOException e) {
+      return "<no log: " + e.getMessage() + ">";
+    }
+  }
+
+  /** The launcher of this checkout ({@code bin/casare-agent}). */
+  public static Path devLauncher() {
+    return Bench.repositoryRoot().resolve("bin").resolve("casare-agent");
+  }
+
+  /** Resident set size of a process in KiB (Linux), -1 elsewhere. */
+  public static long rssKib(long pid) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+    return -1;
+  }
+
+  @Override
+  public void close() {
+    try {
+      for (Process process : processes) {
+        process.descendants().forEach(ProcessHandle::destroy);
+        process.destroy();
+      }
+      for (Process process : processes) {
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+          process.descendants().forEach(ProcessHandle::destroyForcibly);
+          process.destroyForcibly();
+        }
+      }
+    } catch (InterruptedException e) {
+      processes.forEach(Process::destroyForcibly);
+      Thread.currentThread().interrupt();
+    } finally {
+      stack.close();
+    }
+  }
+}

@@ -1,0 +1,171 @@
+package com.casarerpa.fleet.devstack.bench;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Enqueue → claim latency ({@code jobs.claimed_at − jobs.created_at}, both the database's clock) of
+ * real agents in this JVM at default settings (Realtime wake-ups): first idle, one job at a time;
+ * then while trivial jobs arrive at {@code --rate} per second, every job of the measured window
+ * counted.
+ */
+public final class DispatchScenario implements BenchScenario {
+  @Override
+  public String name() {
+    return "dispatch";
+  }
+
+  @Override
+  public String summary() {
+    return "enqueue -> claim latency, idle and while the fleet runs --rate jobs/s (goal p50 <= 10 ms, p99 <= 50 ms)";
+  }
+
+  @Override
+  public String options() {
+    return """
+        --idle-jobs N   jobs enqueued one at a time into the idle fleet (default 50)
+        --rate N        jobs/s enqueued during the loaded phase (default 100)
+        --seconds N     length of the loaded phase (default 20, after 3 s of warm-up)
+        --robots N      agents (default 2)
+        --slots N       max_concurrent_jobs per agent (default 10)""";
+  }
+
+  @Override
+  public void run(BenchRun run) throws Exception {
+    int idleJobs = run.intOption("idle-jobs", 50);
+    int rate = run.intOption("rate", 100);
+    int seconds = run.intOption("seconds", 20);
+    int robots = run.intOption("robots", 2);
+    int slots = run.intOption("slots", 10);
+    try (BenchFleet fleet = BenchFleet.start();
+        InProcessFleet agents = new InProcessFleet(fleet, "bench-dispatch", robots, slots)) {
+      run.row("fleet", agents.size() + " agents x " + slots + " slots", "");
+      UUID workflow = fleet.admin().upsertWorkflow("bench-trivial", BenchFleet.emptyWorkflow());
+      // idle: one job at a time
+      String idleTag = "idle-" + UUID.randomUUID();
+      for (int i = 0; i < idleJobs + 5; i++) {
+        UUID job = enqueue(fleet, workflow, i < 5 ? "warmup" : idleTag);
+        BenchFleet.await(Duration.ofSeconds(30), () -> "completed".equals(status(fleet, job)));
+        Thread.sleep(50);
+      }
+      report(run, "idle", latencies(fleet, idleTag));
+
+      if (rate > 0) {
+        String loadTag = "load-" + UUID.randomUUID();
+        ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
+        long warmupTicks = 3L * rate;
+        long[] tick = {0};
+        try {
+          pacer.scheduleAtFixedRate(
+              () -> {
+                try {
+                  enqueue(fleet, workflow, tick[0]++ < warmupTicks ? "warmup" : loadTag);
+                } catch (Exception e) {
+                  System.err.println("enqueue failed: " + e);
+                }
+              },
+              0,
+              1_000_000L / rate,
+              TimeUnit.MICROSECONDS);
+          Thread.sleep((3L + seconds) * 1000);
+        } finally {
+          pacer.shutdownNow();
+          pacer.awaitTermination(10, TimeUnit.SECONDS);
+        }
+        BenchFleet.await(
+            Duration.ofSeconds(60),
+            () ->
+                count(
+                        fleet,
+                        "select count(*) from jobs where status in ('queued', 'claimed', 'running')")
+                    == 0);
+        List<Double> loaded = latencies(fleet, loadTag);
+        double achieved =
+            count(
+                    fleet,
+                    "select count(*) from jobs where workflow_name = '"
+                        + loadTag
+                        + "' and status = 'completed'")
+                / (double) seconds;
+        run.row(
+            "loaded: jobs completed per second",
+            String.format(Locale.ROOT, "%.1f jobs/s", achieved),
+            "offered " + rate + "/s");
+        run.figure("loaded_completed_per_s", achieved);
+        report(run, "loaded", loaded);
+        run.goal("p50 while loaded", Bench.percentile(loaded, 50), "ms", 10, true);
+        run.goal("p99 while loaded", Bench.percentile(loaded, 99), "ms", 50, true);
+      }
+    }
+  }
+
+  private static void report(BenchRun run, String phase, List<Double> millis) {
+    if (millis.isEmpty()) {
+      throw new IllegalStateException("no " + phase + " job was claimed");
+    }
+    run.row(
+        phase + ": enqueue -> claim (n=" + millis.size() + ")",
+        String.format(
+            Locale.ROOT,
+            "p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms",
+            Bench.percentile(millis, 50),
+            Bench.percentile(millis, 90),
+            Bench.percentile(millis, 99),
+            Bench.percentile(millis, 100)),
+        "");
+    run.figure(phase + "_p50_ms", Bench.percentile(millis, 50));
+    run.figure(phase + "_p99_ms", Bench.percentile(millis, 99));
+  }
+
+  /** One queued job, inserted as the operator's enqueue does (the insert fires job_queued). */
+  private static UUID enqueue(BenchFleet fleet, UUID workflow, String tag) throws Exception {
+    return UUID.fromString(
+        fleet.queryString(
+            "insert into jobs (workflow_id, workflow_name, status, priority) values (?, ?, 'queued', 10)"
+                + " returning job_id",
+            workflow,
+            tag));
+  }
+
+  private static List<Double> latencies(BenchFleet fleet, String tag) throws Exception {
+    List<Double> millis = new ArrayList<>();
+    try (Connection c = fleet.db().getConnection();
+        PreparedStatement s =
+            c.prepareStatement(
+                "select extract(epoch from (claimed_at - created_at)) * 1000 from jobs"
+                    + " where workflow_name = ? and claimed_at is not null")) {
+      s.setString(1, tag);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          millis.add(rs.getDouble(1));
+        }
+      }
+    }
+    return millis;
+  }
+
+  private static String status(BenchFleet fleet, UUID job) {
+    try {
+      return fleet.queryString("select status from jobs where job_id = ?", job);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static long count(BenchFleet fleet, String sql) {
+    try {
+      return fleet.queryLong(sql);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,196 @@
+package com.casarerpa.fleet.devstack.bench;
+
+import com.casarerpa.fleet.agent.config.AgentConfig;
+import com.casarerpa.fleet.agent.logs.LogPipeline;
+import com.casarerpa.fleet.agent.logs.LogSpool;
+import com.casarerpa.fleet.agent.supabase.RetryPolicy;
+import com.casarerpa.fleet.agent.supabase.SupabaseRest;
+import com.casarerpa.fleet.devstack.dev.FleetAdmin;
+import com.casarerpa.fleet.workflow.LogLevel;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.StringReader;
+import java.net.URI;
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.UUID;
+import org.postgresql.PGConnection;
+
+/**
+ * One chatty job's log lines shipped into {@code robot_logs} by the agent's log pipeline at its
+ * default settings (journal, batches, {@code append_robot_logs} over REST), against a bare {@code
+ * COPY} of the same number of rows (same job, same message shape) into {@code robot_logs} in the
+ * same run. Counts rows and distinct messages (zero loss, no duplicates) and checks that {@code
+ * seq} order follows the order the lines were appended.
+ */
+public final class LogsScenario implements BenchScenario {
+  @Override
+  public String name() {
+    return "logs";
+  }
+
+  @Override
+  public String summary() {
+    return "one job's log lines shipped to robot_logs vs a bare COPY, same run (goal >= 0.5x COPY)";
+  }
+
+  @Override
+  public String options() {
+    return """
+        --lines N       lines the job logs (default 100000)
+        --batch N       ROBOT_LOG_BATCH_SIZE (default: the agent's default)""";
+  }
+
+  @Override
+  public void run(BenchRun run) throws Exception {
+    int lines = run.intOption("lines", 100_000);
+    try (BenchFleet fleet = BenchFleet.start()) {
+      FleetAdmin admin = fleet.admin();
+      FleetAdmin.Robot robot = admin.createRobot("bench-logs-" + UUID.randomUUID(), 1);
+      AgentConfig config = fleet.agentConfig(robot).build();
+      int batch = run.intOption("batch", config.logBatchSize());
+      SupabaseRest rest =
+          new SupabaseRest(
+              SupabaseRest.httpClient(Duration.ofSeconds(30)),
+              URI.create(fleet.stack().url()),
+              fleet.stack().anonKey(),
+              robot.key());
+      rest.rpc("robot_register", Map.of("p_hostname", "bench"), RetryPolicy.ONCE);
+      UUID workflow = admin.upsertWorkflow("bench-logs", BenchFleet.emptyWorkflow());
+      admin.enqueue(workflow);
+      JsonNode claimed = rest.rpc("claim_jobs", Map.of("p_limit", 1), RetryPolicy.ONCE);
+      UUID job = UUID.fromString(claimed.get(0).get("job_id").asText());
+      run.row(
+          "settings",
+          "batch " + batch + ", flush " + config.logFlushInterval().toMillis() + " ms",
+          "");
+
+      // the agent's path
+      SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+      LogSpool spool =
+          new LogSpool(
+              config.spoolDir(),
+              config.spoolMaxBytes(),
+              Duration.ofDays(1),
+              InstantSource.system());
+      spool.open();
+      spool.bindRobot(robot.id());
+      LogPipeline pipeline =
+          new LogPipeline(
+              rest,
+              spool,
+              InstantSource.system(),
+              // 10,000 = the agent's memory queue (Agent.MEMORY_LOG_LINES)
+              new LogPipeline.Settings(batch, config.logFlushInterval(), 10_000, config.logLevel()),
+              metrics,
+              e -> {
+                throw new IllegalStateException(e);
+              });
+      pipeline.start();
+      long start = System.nanoTime();
+      for (int i = 0; i < lines; i++) {
+        pipeline.append(LogLevel.INFO, "chatty line " + i, job, "log", "workflow");
+      }
+      String count = "select count(*) from robot_logs where job_id = ? and source = 'workflow'";
+      BenchFleet.await(Duration.ofMinutes(10), () -> stored(fleet, count, job) >= lines);
+      double shipSeconds = (System.nanoTime() - start) / 1e9;
+      pipeline.stop(Duration.ofSeconds(10));
+      spool.close();
+      long stored = fleet.queryLong(count, job);
+      long distinct =
+          fleet.queryLong(
+              "select count(distinct message) from robot_logs where job_id = ? and source = 'workflow'",
+              job);
+      long outOfOrder =
+          fleet.queryLong(
+              "select count(*) from (select split_part(message, ' ', 3)::int n,"
+                  + " lag(split_part(message, ' ', 3)::int) over (order by seq) prev"
+                  + " from robot_logs where job_id = ? and source = 'workflow') x where n < prev",
+              job);
+
+      // a bare COPY of the same number of rows, same job, same message shape
+      long copyStart = System.nanoTime();
+      copy(fleet, robot, job, lines);
+      double copySeconds = (System.nanoTime() - copyStart) / 1e9;
+      long copied =
+          fleet.queryLong(
+              "select count(*) from robot_logs where job_id = ? and source = 'system'", job);
+
+      double shipped = lines / shipSeconds;
+      double bare = lines / copySeconds;
+      run.row(
+          "agent pipeline (journal + append_robot_logs)",
+          String.format("%.0f lines/s", shipped),
+          String.format("%d lines in %.2f s", lines, shipSeconds));
+      run.row(
+          "bare COPY into robot_logs",
+          String.format("%.0f lines/s", bare),
+          String.format("%d rows in %.2f s", copied, copySeconds));
+      run.row(
+          "stored / distinct / out of order",
+          stored + " / " + distinct + " / " + outOfOrder,
+          "dropped " + (long) metrics.counter("agent.log.lines.dropped").count());
+      run.figure("pipeline_lines_per_s", shipped);
+      run.figure("copy_lines_per_s", bare);
+      run.figure("batch", batch);
+      run.figure("stored", stored);
+      run.figure("distinct", distinct);
+      run.figure("out_of_order", outOfOrder);
+      if (stored != lines || distinct != lines || outOfOrder != 0) {
+        throw new IllegalStateException(
+            "lines lost, duplicated or out of order: stored "
+                + stored
+                + ", distinct "
+                + distinct
+                + ", out of order "
+                + outOfOrder
+                + " of "
+                + lines);
+      }
+      run.goal("pipeline / COPY", shipped / bare, "x", 0.5, false);
+    }
+  }
+
+  private static long stored(BenchFleet fleet, String sql, UUID job) {
+    try {
+      return fleet.queryLong(sql, job);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void copy(BenchFleet fleet, FleetAdmin.Robot robot, UUID job, int lines)
+      throws Exception {
+    StringBuilder rows = new StringBuilder(lines * 160);
+    Instant now = Instant.now();
+    for (int i = 0; i < lines; i++) {
+      rows.append(UUID.randomUUID())
+          .append('\t')
+          .append(robot.id())
+          .append('\t')
+          .append("00000000-0000-0000-0000-000000000000")
+          .append('\t')
+          .append(now)
+          .append('\t')
+          .append("INFO\tcopied line ")
+          .append(i)
+          .append("\tsystem\t{}\t")
+          .append(job)
+          .append("\tlog\t")
+          .append(i)
+          .append('\n');
+    }
+    try (Connection connection = fleet.db().getConnection()) {
+      connection
+          .unwrap(PGConnection.class)
+          .getCopyAPI()
+          .copyIn(
+              "COPY robot_logs (id, robot_id, tenant_id, \"timestamp\", level, message, source, extra,"
+                  + " job_id, node_id, seq) FROM STDIN",
+              new StringReader(rows.toString()));
+    }
+  }
+}
