@@ -34,7 +34,7 @@ enum Setting {
       "256",
       false,
       "disk the log journal may use; beyond 90% new TRACE/DEBUG lines are refused, beyond 100% all new lines (counted)"),
-  ROBOT_LOG_BATCH_SIZE("200", false, "log lines per append_robot_logs call, 1..1000"),
+  ROBOT_LOG_BATCH_SIZE("1000", false, "log lines per append_robot_logs call, 1..1000"),
   ROBOT_LOG_FLUSH_INTERVAL("1s", false, "longest a log line waits before it is shipped"),
   ROBOT_LOG_LEVEL("INFO", false, "lowest level shipped to robot_logs"),
   ROBOT_FLEET_MAINTENANCE("true", false, "take part in running fleet maintenance"),

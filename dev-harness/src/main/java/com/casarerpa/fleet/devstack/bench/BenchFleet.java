@@ -159,6 +159,13 @@ public final class BenchFleet implements AutoCloseable {
    */
   public Process startAgent(Path launcher, FleetAdmin.Robot robot, Map<String, String> extra)
       throws IOException {
+    return startAgent(launcher, robot, extra, Map.of());
+  }
+
+  /** As above, with {@code env} added to the launcher's environment (e.g. AGENT_JAVA_OPTS). */
+  public Process startAgent(
+      Path launcher, FleetAdmin.Robot robot, Map<String, String> extra, Map<String, String> env)
+      throws IOException {
     List<String> command =
         new ArrayList<>(List.of(launcher.toString(), "run", "--config", "/dev/null"));
     Map<String, String> settings = new java.util.LinkedHashMap<>();

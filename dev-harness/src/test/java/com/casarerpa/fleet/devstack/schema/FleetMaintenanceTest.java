@@ -113,7 +113,7 @@ class FleetMaintenanceTest {
     Fleet fleet = new Fleet(db);
     TestRobot robot = fleet.robot();
     db.execute(
-        "UPDATE robots SET last_heartbeat = now() - interval '80 seconds' WHERE robot_id = ?",
+        "UPDATE robots SET last_heartbeat = now() - interval '20 seconds' WHERE robot_id = ?",
         robot.id);
     fleet.maintenance();
     assertThat(fleet.robotStatus(robot.id)).isEqualTo("online");
