@@ -54,10 +54,17 @@ public final class FootprintScenario implements BenchScenario {
   }
 
   private static void measure(
-      BenchRun run, BenchFleet fleet, Path launcher, String variant, int runs, int idle, boolean goals)
+      BenchRun run,
+      BenchFleet fleet,
+      Path launcher,
+      String variant,
+      int runs,
+      int idle,
+      boolean goals)
       throws Exception {
     String label = variant.equals("default") ? "" : " [" + variant + "]";
-    Map<String, String> env = variant.equals("default") ? Map.of() : Map.of("AGENT_JAVA_OPTS", variant);
+    Map<String, String> env =
+        variant.equals("default") ? Map.of() : Map.of("AGENT_JAVA_OPTS", variant);
     {
       List<Double> online = new ArrayList<>();
       List<Double> rss = new ArrayList<>();
@@ -85,7 +92,8 @@ public final class FootprintScenario implements BenchScenario {
       List<Double> warm = runs > 1 ? online.subList(1, runs) : online;
       double warmOnline = Bench.percentile(warm, 50);
       double worstRss = rss.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
-      run.row("median start -> online after run 1" + label, String.format("%.0f ms", warmOnline), "");
+      run.row(
+          "median start -> online after run 1" + label, String.format("%.0f ms", warmOnline), "");
       String prefix = goals ? "" : "variant " + variant + ": ";
       run.figure(prefix + "start_to_online_ms_median_warm", warmOnline);
       run.figure(prefix + "idle_rss_mib_max", worstRss);

@@ -119,8 +119,16 @@ public final class LogsScenario implements BenchScenario {
           fleet.queryLong(
               "select count(*) from robot_logs where job_id = ? and source = 'system'", job);
 
+      // where the time goes: the same RPC straight over JDBC (no HTTP, no journal, no agent)
+      double rpcOnly = jdbcAppend(fleet, robot, job, lines, batch);
+
       double shipped = lines / shipSeconds;
       double bare = lines / copySeconds;
+      run.row(
+          "append_robot_logs over JDBC, batch " + batch,
+          String.format("%.0f lines/s", rpcOnly),
+          "the database's share: no HTTP, no journal");
+      run.figure("jdbc_rpc_lines_per_s", rpcOnly);
       run.row(
           "agent pipeline (journal + append_robot_logs)",
           String.format("%.0f lines/s", shipped),
@@ -151,6 +159,50 @@ public final class LogsScenario implements BenchScenario {
                 + lines);
       }
       run.goal("pipeline / COPY", shipped / bare, "x", 0.5, false);
+    }
+  }
+
+  /** Calls append_robot_logs as the robot (PostgREST's request set-up) over one JDBC connection. */
+  private static double jdbcAppend(
+      BenchFleet fleet, FleetAdmin.Robot robot, UUID job, int lines, int batch) throws Exception {
+    String url = fleet.stack().context().database().jdbcUrl("authenticator");
+    try (Connection c = java.sql.DriverManager.getConnection(url, "authenticator", "postgres");
+        java.sql.PreparedStatement setup =
+            c.prepareStatement(
+                "select set_config('role', 'anon', true), set_config('request.jwt.claims',"
+                    + " '{\"role\":\"anon\"}', true), set_config('request.headers', ?, true)");
+        java.sql.PreparedStatement call =
+            c.prepareStatement("select public.append_robot_logs(?::jsonb)")) {
+      c.setAutoCommit(false);
+      String headers = "{\"x-robot-api-key\":\"" + robot.key() + "\"}";
+      String now = Instant.now().toString();
+      long start = System.nanoTime();
+      for (int from = 0; from < lines; from += batch) {
+        StringBuilder json = new StringBuilder("[");
+        for (int i = from; i < Math.min(lines, from + batch); i++) {
+          if (i > from) {
+            json.append(',');
+          }
+          json.append("{\"id\":\"")
+              .append(UUID.randomUUID())
+              .append("\",\"seq\":")
+              .append(i)
+              .append(",\"ts\":\"")
+              .append(now)
+              .append("\",\"level\":\"INFO\",\"message\":\"rpc line ")
+              .append(i)
+              .append("\",\"job_id\":\"")
+              .append(job)
+              .append("\",\"node_id\":\"log\",\"source\":\"agent\"}");
+        }
+        json.append(']');
+        setup.setString(1, headers);
+        setup.executeQuery().close();
+        call.setString(1, json.toString());
+        call.executeQuery().close();
+        c.commit();
+      }
+      return lines / ((System.nanoTime() - start) / 1e9);
     }
   }
 

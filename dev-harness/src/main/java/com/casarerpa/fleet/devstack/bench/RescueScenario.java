@@ -56,7 +56,7 @@ public final class RescueScenario implements BenchScenario {
       Map<UUID, Process> processes = new HashMap<>();
       for (int i = 0; i < 2; i++) {
         FleetAdmin.Robot robot =
-            admin.createRobot("bench-rescue-" + i + "-" + UUID.randomUUID(), rounds + 1);
+            admin.createRobot("bench-rescue-" + i + "-" + UUID.randomUUID(), 1);
         robots.put(robot.id(), robot);
         processes.put(robot.id(), fleet.startAgent(launcher, robot, Map.of()));
       }
@@ -93,6 +93,12 @@ public final class RescueScenario implements BenchScenario {
             "round " + (round + 1) + ": kill -9 -> running elsewhere",
             String.format("%.1f s", took),
             "rescued flag " + requeuedBy);
+        // free the survivor (one slot, the agent's default) for the next round
+        admin.rpc("cancel_job", Map.of("p_job_id", job.toString()));
+        if (!BenchFleet.await(
+            Duration.ofSeconds(60), () -> "cancelled".equals(status(fleet, job)))) {
+          throw new IllegalStateException("job " + job + " was not cancelled");
+        }
         FleetAdmin.Robot again = robots.get(victim);
         processes.put(victim, fleet.startAgent(launcher, again, Map.of()));
         if (!BenchFleet.await(
