@@ -33,13 +33,17 @@ public final class BenchFleet implements AutoCloseable {
   private final FleetAdmin admin;
   private final DataSource db;
   private final Path work;
-  private final List<Process> processes = new ArrayList<>();
+  private final List<Process> processes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private BenchFleet(LocalStack stack, Path work) {
     this.stack = stack;
     this.admin = new FleetAdmin(stack.url(), stack.serviceRoleKey());
     this.db = stack.context().adminPool();
     this.work = work;
+    // a benchmark stopped by a signal leaves no agent process behind
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(() -> processes.forEach(Process::destroyForcibly), "bench-agents-reaper"));
   }
 
   public static BenchFleet start() throws IOException {
@@ -187,6 +191,18 @@ public final class BenchFleet implements AutoCloseable {
     Process process = builder.start();
     processes.add(process);
     return process;
+  }
+
+  /** Runs {@code launcher --help} once, so that a stale jar is built before anything is timed. */
+  public static void prepareLauncher(Path launcher) throws IOException, InterruptedException {
+    Process help =
+        new ProcessBuilder(launcher.toString(), "--help")
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    if (help.waitFor() != 0) {
+      throw new IllegalStateException(launcher + " --help failed");
+    }
   }
 
   /** The agent's log (for an error message). */

@@ -42,11 +42,7 @@ public final class FootprintScenario implements BenchScenario {
     Path launcher = Path.of(run.stringOption("launcher", BenchFleet.devLauncher().toString()));
     List<String> variants = List.of(run.stringOption("variants", "default").split(";"));
     try (BenchFleet fleet = BenchFleet.start()) {
-      // the launcher builds its jar when stale: do that before anything is timed
-      Process help = new ProcessBuilder(launcher.toString(), "--help").inheritIO().start();
-      if (help.waitFor() != 0) {
-        throw new IllegalStateException(launcher + " --help failed");
-      }
+      BenchFleet.prepareLauncher(launcher); // builds a stale jar before anything is timed
       for (String variant : variants) {
         measure(run, fleet, launcher, variant.strip(), runs, idle, variant.equals(variants.get(0)));
       }

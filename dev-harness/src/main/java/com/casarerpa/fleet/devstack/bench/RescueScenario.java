@@ -39,6 +39,7 @@ public final class RescueScenario implements BenchScenario {
   public void run(BenchRun run) throws Exception {
     int rounds = run.intOption("rounds", 3);
     Path launcher = Path.of(run.stringOption("launcher", BenchFleet.devLauncher().toString()));
+    BenchFleet.prepareLauncher(launcher); // builds a stale jar before anything is timed
     try (BenchFleet fleet = BenchFleet.start()) {
       FleetAdmin admin = fleet.admin();
       int heartbeatSeconds =
