@@ -143,10 +143,12 @@ final class Running {
     this.progress =
         new ProgressReporter(rest, active, parts.fleet(), presence::changed, parts.onFatal());
     // Hints travel on public topics: anyone with the anon key can forge them, so a burst costs
-    // at most one early claim / heartbeat per HINT_WINDOW. The live log tail is sent by the
+    // at most one early claim / heartbeat per HINT_WINDOW (plus one claim per job really won). The
+    // live log tail is sent by the
     // database on a private topic, never by the agent.
     if (config.wakeups()) {
       HintGate queued = new HintGate(parts.timers(), HINT_WINDOW, claimWakeup::signal);
+      claims.onWork(queued::reopen); // a robot that wins jobs answers the next hint at once
       RealtimeChannel queue = realtime.channel("job-queue", ChannelOptions.BROADCAST);
       queue.onBroadcast("job_queued", payload -> queued.hint());
       queue.onJoined(queued::hint);

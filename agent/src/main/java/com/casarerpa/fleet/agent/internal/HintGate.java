@@ -10,6 +10,10 @@ import java.util.function.LongSupplier;
  * Coalesces Realtime hints into at most one action per window. Hints arrive on public topics, so
  * anyone with the anon key can forge them: a burst of any size costs one action at once plus one at
  * the end of the window (so the last real hint of a burst is never lost), never one per hint.
+ *
+ * <p>{@link #reopen()} says the last action found real work (a claim that returned jobs): the next
+ * hint may act at once. A forger cannot make a claim return jobs, so forged hints still cost at
+ * most one action per window, while a robot that keeps winning jobs answers each hint at once.
  */
 public final class HintGate {
   private final ScheduledExecutorService timers;
@@ -49,6 +53,11 @@ public final class HintGate {
       ranOnce = true;
     }
     action.run();
+  }
+
+  /** The last action found real work: the next hint acts at once instead of waiting the window. */
+  public synchronized void reopen() {
+    ranOnce = false;
   }
 
   private void schedule(long delayNanos) {

@@ -56,6 +56,7 @@ public final class ClaimLoop {
   private final Thread thread;
   private static final Duration SLICE = Duration.ofMillis(100);
   private volatile boolean claiming = true;
+  private volatile Runnable onWork = () -> {};
   private volatile long failures;
 
   public ClaimLoop(
@@ -88,6 +89,11 @@ public final class ClaimLoop {
             new ArrayBlockingQueue<>(slots),
             new NamedThreads("agent-job", false));
     this.thread = new NamedThreads("agent-claim", true).newThread(this::loop);
+  }
+
+  /** Called on the claim thread after a claim that returned jobs (e.g. to reopen a hint gate). */
+  public void onWork(Runnable action) {
+    this.onWork = action;
   }
 
   public void start() {
@@ -176,6 +182,9 @@ public final class ClaimLoop {
         runner.unhold(running);
         runner.release(job, "agent stopping: no job thread left");
       }
+    }
+    if (!rows.isEmpty()) {
+      onWork.run();
     }
     return !rows.isEmpty();
   }
