@@ -31,8 +31,9 @@ public final class FootprintScenario implements BenchScenario {
         --runs N        agent starts measured (default 3; the first may create the CDS archive)
         --idle S        seconds idle before RSS is read (default 15)
         --launcher P    agent launcher to run (default bin/casare-agent)
-        --variants L    compare JVM option sets in one run: ';'-separated AGENT_JAVA_OPTS values,
-                        'default' = the launcher's own (default: default)""";
+        --variants L    compare JVM option sets in one run: ';'-separated values of
+                        AGENT_JAVA_DEFAULTS (replacing the launcher's defaults), 'default' = the
+                        launcher's own; goals are judged on the first (default: default)""";
   }
 
   @Override
@@ -60,7 +61,7 @@ public final class FootprintScenario implements BenchScenario {
       throws Exception {
     String label = variant.equals("default") ? "" : " [" + variant + "]";
     Map<String, String> env =
-        variant.equals("default") ? Map.of() : Map.of("AGENT_JAVA_OPTS", variant);
+        variant.equals("default") ? Map.of() : Map.of("AGENT_JAVA_DEFAULTS", variant);
     {
       List<Double> online = new ArrayList<>();
       List<Double> rss = new ArrayList<>();
