@@ -209,6 +209,8 @@ class ConsoleBrowserTest {
     assertThat(firstStatus).isIn("queued", "claimed", "running");
     Set<String> progressSeen = new LinkedHashSet<>();
     Set<String> statusSeen = new LinkedHashSet<>();
+    progressSeen.add(browser.findElement(By.id("job-progress")).getAttribute("value"));
+    statusSeen.add(firstStatus);
     until(
         () -> {
           progressSeen.add(browser.findElement(By.id("job-progress")).getAttribute("value"));

@@ -240,6 +240,58 @@ class ConsoleSecurityTest {
     assertThat(scanned).hasSizeGreaterThan(20);
   }
 
+  @Test
+  void the_console_command_prints_its_url_and_token_and_stops_on_interrupt() throws Exception {
+    java.io.StringWriter out = new java.io.StringWriter();
+    com.casarerpa.fleet.operator.Env env =
+        new com.casarerpa.fleet.operator.Env(
+            Map.of(),
+            dir,
+            new java.io.PrintWriter(out, true),
+            new java.io.PrintWriter(new java.io.StringWriter(), true),
+            new java.io.BufferedReader(new java.io.StringReader("")),
+            null);
+    java.util.concurrent.atomic.AtomicInteger code =
+        new java.util.concurrent.atomic.AtomicInteger(-1);
+    Thread command =
+        new Thread(
+            () ->
+                code.set(com.casarerpa.fleet.operator.FleetMain.run(env, "console", "--port", "0")),
+            "console-command-test");
+    command.start();
+    java.util.regex.Pattern printed =
+        java.util.regex.Pattern.compile(
+            "at (http://127\\.0\\.0\\.1:\\d+/)\\s+Login token \\(this run only\\): (\\S+)");
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(30))
+        .until(() -> printed.matcher(out.toString()).find());
+    java.util.regex.Matcher m = printed.matcher(out.toString());
+    assertThat(m.find()).isTrue();
+    assertThat(out.toString()).doesNotContain(stack.stack().serviceRoleKey());
+    ConsoleClient client = new ConsoleClient(m.group(1));
+    assertThat(client.login("wrong").statusCode()).isEqualTo(401);
+    assertThat(client.login(m.group(2)).statusCode()).isEqualTo(303);
+    assertThat(client.get("/fleet").body()).contains("sec-robot");
+    command.interrupt();
+    command.join(20_000);
+    assertThat(command.isAlive()).isFalse();
+    assertThat(code.get()).isZero();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.get("/fleet"))
+        .isInstanceOf(java.io.IOException.class);
+  }
+
+  @Test
+  void bad_console_settings_are_refused_with_exit_2() {
+    Cli cli = stack.cli();
+    Cli.Result port = cli.run("console", "--port", "70000");
+    assertThat(port.code()).isEqualTo(2);
+    assertThat(port.err()).contains("--port must be 0..65535");
+    Cli.Result password =
+        cli.env(ConsoleCommand.PASSWORD_VARIABLE, "short").run("console", "--port", "0");
+    assertThat(password.code()).isEqualTo(2);
+    assertThat(password.err()).contains("CASARE_CONSOLE_PASSWORD must be at least 12");
+  }
+
   private static void assertNoKey(String key, String what, HttpResponse<String> r) {
     assertThat(r.body()).as(what).doesNotContain(key);
     r.headers()
