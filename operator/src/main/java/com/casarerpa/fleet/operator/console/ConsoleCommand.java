@@ -91,9 +91,10 @@ public final class ConsoleCommand implements Runnable {
     try {
       stopped.await();
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      // an interrupt is a stop request (embedding, tests): stop first, then keep the flag
       Runtime.getRuntime().removeShutdownHook(hook);
       server.close();
+      Thread.currentThread().interrupt();
     }
   }
 }

@@ -243,12 +243,13 @@ class ConsoleSecurityTest {
   @Test
   void the_console_command_prints_its_url_and_token_and_stops_on_interrupt() throws Exception {
     java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
     com.casarerpa.fleet.operator.Env env =
         new com.casarerpa.fleet.operator.Env(
             Map.of(),
             dir,
             new java.io.PrintWriter(out, true),
-            new java.io.PrintWriter(new java.io.StringWriter(), true),
+            new java.io.PrintWriter(err, true),
             new java.io.BufferedReader(new java.io.StringReader("")),
             null);
     java.util.concurrent.atomic.AtomicInteger code =
@@ -275,7 +276,7 @@ class ConsoleSecurityTest {
     command.interrupt();
     command.join(20_000);
     assertThat(command.isAlive()).isFalse();
-    assertThat(code.get()).isZero();
+    assertThat(code.get()).as(err.toString()).isZero();
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.get("/fleet"))
         .isInstanceOf(java.io.IOException.class);
   }
