@@ -164,6 +164,10 @@ class ConsoleBrowserTest {
     browser.get(base + "/schedules");
     assertThat(text(By.id("schedules"))).contains("nightly-steps").contains("0 2 * * *");
     screenshot("schedules");
+    browser.findElement(By.cssSelector("#schedules button[type=submit]")).click();
+    until(() -> text(By.id("schedules")).contains("Enable"));
+    browser.findElement(By.cssSelector("#schedules button[type=submit]")).click();
+    until(() -> text(By.id("schedules")).contains("Disable"));
     browser.get(base + "/charts?window=15m");
     assertThat(browser.findElements(By.cssSelector(".chart svg"))).hasSize(4);
     screenshot("charts");
@@ -267,7 +271,21 @@ class ConsoleBrowserTest {
         });
     until(() -> text(By.id("job-status")).equals("cancelled"));
     assertThat(text(By.id("timeline"))).contains("cancel requested");
-    assertThat(browser.findElements(By.id("retry"))).hasSize(1);
+    // retry queues a new job with the same workflow; it is cancelled again at once
+    String cancelled = browser.getCurrentUrl();
+    until(
+        () -> {
+          browser.findElement(By.id("retry")).click();
+          return true;
+        });
+    until(() -> browser.getCurrentUrl().contains("/jobs/") && !browser.getCurrentUrl().equals(cancelled));
+    assertThat(text(By.id("timeline"))).contains("queued");
+    until(
+        () -> {
+          browser.findElement(By.id("cancel")).click();
+          return true;
+        });
+    until(() -> text(By.id("job-status")).equals("cancelled"));
   }
 
   private void createdKeyIsShownOnce() throws IOException {
