@@ -105,7 +105,12 @@ public final class Views {
   public record Issue(String code, String node, String message, boolean error) {}
 
   public record Workflows(
-      JsonNode rows, Map<String, List<JsonNode>> versions, List<Issue> issues, String notice) {}
+      JsonNode rows, Map<String, List<JsonNode>> versions, List<Issue> issues, String notice) {
+    /** An upload the engine refused (it found errors). */
+    public boolean rejected() {
+      return issues.stream().anyMatch(Issue::error);
+    }
+  }
 
   public record Keys(JsonNode rows, JsonNode robots, String newKey, String newKeyRobot) {}
 

@@ -278,7 +278,10 @@ class ConsoleBrowserTest {
           browser.findElement(By.id("retry")).click();
           return true;
         });
-    until(() -> browser.getCurrentUrl().contains("/jobs/") && !browser.getCurrentUrl().equals(cancelled));
+    until(
+        () ->
+            browser.getCurrentUrl().contains("/jobs/")
+                && !browser.getCurrentUrl().equals(cancelled));
     assertThat(text(By.id("timeline"))).contains("queued");
     until(
         () -> {

@@ -1,22 +1,36 @@
 package com.casarerpa.fleet.operator.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.casarerpa.fleet.agent.support.Workflows;
 import com.casarerpa.fleet.operator.Cli;
+import com.casarerpa.fleet.operator.Env;
 import com.casarerpa.fleet.operator.FleetApi;
+import com.casarerpa.fleet.operator.FleetMain;
 import com.casarerpa.fleet.operator.TestStack;
+import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringReader;
+import java.io.StringWriter;
 import java.net.Socket;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -225,9 +239,10 @@ class ConsoleSecurityTest {
     }
     // the event stream: its first bytes (the stream stays open)
     HttpResponse<InputStream> events =
-        HttpClientHolder.CLIENT.send(
-            client.request("/events").header("Accept", "text/event-stream").GET().build(),
-            HttpResponse.BodyHandlers.ofInputStream());
+        HttpClient.newHttpClient()
+            .send(
+                client.request("/events").header("Accept", "text/event-stream").GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
     assertThat(events.statusCode()).isEqualTo(200);
     assertThat(events.headers().firstValue("Content-Type").orElse(""))
         .contains("text/event-stream");
@@ -242,31 +257,26 @@ class ConsoleSecurityTest {
 
   @Test
   void the_console_command_prints_its_url_and_token_and_stops_on_interrupt() throws Exception {
-    java.io.StringWriter out = new java.io.StringWriter();
-    java.io.StringWriter err = new java.io.StringWriter();
-    com.casarerpa.fleet.operator.Env env =
-        new com.casarerpa.fleet.operator.Env(
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    Env env =
+        new Env(
             Map.of(),
             dir,
-            new java.io.PrintWriter(out, true),
-            new java.io.PrintWriter(err, true),
-            new java.io.BufferedReader(new java.io.StringReader("")),
+            new PrintWriter(out, true),
+            new PrintWriter(err, true),
+            new BufferedReader(new StringReader("")),
             null);
-    java.util.concurrent.atomic.AtomicInteger code =
-        new java.util.concurrent.atomic.AtomicInteger(-1);
+    AtomicInteger code = new AtomicInteger(-1);
     Thread command =
         new Thread(
-            () ->
-                code.set(com.casarerpa.fleet.operator.FleetMain.run(env, "console", "--port", "0")),
-            "console-command-test");
+            () -> code.set(FleetMain.run(env, "console", "--port", "0")), "console-command-test");
     command.start();
-    java.util.regex.Pattern printed =
-        java.util.regex.Pattern.compile(
+    Pattern printed =
+        Pattern.compile(
             "at (http://127\\.0\\.0\\.1:\\d+/)\\s+Login token \\(this run only\\): (\\S+)");
-    org.awaitility.Awaitility.await()
-        .atMost(java.time.Duration.ofSeconds(30))
-        .until(() -> printed.matcher(out.toString()).find());
-    java.util.regex.Matcher m = printed.matcher(out.toString());
+    await().atMost(Duration.ofSeconds(30)).until(() -> printed.matcher(out.toString()).find());
+    Matcher m = printed.matcher(out.toString());
     assertThat(m.find()).isTrue();
     assertThat(out.toString()).doesNotContain(stack.stack().serviceRoleKey());
     ConsoleClient client = new ConsoleClient(m.group(1));
@@ -277,8 +287,7 @@ class ConsoleSecurityTest {
     command.join(20_000);
     assertThat(command.isAlive()).isFalse();
     assertThat(code.get()).as(err.toString()).isZero();
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.get("/fleet"))
-        .isInstanceOf(java.io.IOException.class);
+    assertThatThrownBy(() -> client.get("/fleet")).isInstanceOf(IOException.class);
   }
 
   @Test
@@ -300,10 +309,5 @@ class ConsoleSecurityTest {
         .forEach(
             (name, values) ->
                 assertThat(values).as(what + " " + name).noneMatch(v -> v.contains(key)));
-  }
-
-  /** One client for the streaming request. */
-  private static final class HttpClientHolder {
-    static final java.net.http.HttpClient CLIENT = java.net.http.HttpClient.newHttpClient();
   }
 }
