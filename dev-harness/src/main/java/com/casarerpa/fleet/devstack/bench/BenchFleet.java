@@ -251,6 +251,15 @@ public final class BenchFleet implements AutoCloseable {
       Thread.currentThread().interrupt();
     } finally {
       stack.close();
+      deleteTree(work);
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      System.err.println("could not delete " + dir + ": " + e.getMessage());
     }
   }
 }
