@@ -2,6 +2,7 @@ package com.casarerpa.fleet.workflow.run;
 
 import static com.casarerpa.fleet.workflow.validate.IssueCodes.*;
 
+import com.casarerpa.fleet.workflow.PathMap;
 import com.casarerpa.fleet.workflow.expr.EvaluationException;
 import com.casarerpa.fleet.workflow.expr.Expression;
 import com.casarerpa.fleet.workflow.model.Connection;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Compiles a {@link WorkflowDefinition} against a {@link NodeRegistry}: resolves types, builds
@@ -86,6 +88,7 @@ public final class PlanBuilder {
     }
     checkGrants(def);
     checkConfigKeys(def, type);
+    checkWindowsPaths(def);
     types.put(def.id(), type);
     pn.undeclaredExecOut = !type.execOutputs().contains("exec_out");
     try {
@@ -96,6 +99,49 @@ public final class PlanBuilder {
               INVALID_CONFIG, def.id(), pn.label() + " has an unusable config: " + e.getMessage()));
     }
     compileCondition(pn);
+  }
+
+  /** Config keys whose names say they hold a file or folder path. */
+  private static final Pattern PATH_KEY =
+      Pattern.compile(
+          "(?i).*(path|file|dir|folder|destination|location|attachment|output|input).*");
+
+  /**
+   * Refuses a Windows absolute path in a path-like config key that the robot's {@link PathMap} does
+   * not cover (on a non-Windows robot): the node would fail when it runs, after the nodes before
+   * it. Triggers are skipped: their config is not used on a robot (see {@code TriggerNodes}).
+   */
+  private void checkWindowsPaths(NodeDefinition def) {
+    if (def.disabled() || PathMap.WINDOWS_HOST || def.type().endsWith("TriggerNode")) {
+      return;
+    }
+    for (Map.Entry<String, Object> e : def.config().entrySet()) {
+      if (!PATH_KEY.matcher(e.getKey()).matches()) {
+        continue;
+      }
+      List<?> values =
+          e.getValue() instanceof List<?> l ? l : List.of(String.valueOf(e.getValue()));
+      for (Object v : values) {
+        if (v instanceof String path
+            && PathMap.isWindowsAbsolute(path)
+            && grants.pathMap().map(path).isEmpty()) {
+          issues.add(
+              ValidationIssue.error(
+                  UNMAPPED_WINDOWS_PATH,
+                  def.id(),
+                  "node '"
+                      + def.id()
+                      + "' ("
+                      + def.type()
+                      + ") names the Windows path '"
+                      + path
+                      + "' ("
+                      + e.getKey()
+                      + "), which this robot has no folder for: "
+                      + PathMap.advice(path)));
+        }
+      }
+    }
   }
 
   /** Warns about config keys the type does not read (a typo, or another node's key). */
