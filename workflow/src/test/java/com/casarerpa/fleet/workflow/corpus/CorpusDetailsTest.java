@@ -6,7 +6,9 @@ import com.casarerpa.fleet.workflow.RecordingListener;
 import com.casarerpa.fleet.workflow.RunOptions;
 import com.casarerpa.fleet.workflow.RunResult;
 import com.casarerpa.fleet.workflow.RunStatus;
+import com.casarerpa.fleet.workflow.TestWorkflow;
 import com.casarerpa.fleet.workflow.WorkflowEngine;
+import com.casarerpa.fleet.workflow.model.WorkflowDefinition;
 import com.casarerpa.fleet.workflow.nodes.CredentialsProvider;
 import com.casarerpa.fleet.workflow.validate.ValidationIssue;
 import java.nio.file.Files;
@@ -21,11 +23,11 @@ class CorpusDetailsTest {
   private final RecordingListener listener = new RecordingListener();
 
   private RunResult run(String file, WorkflowEngine engine) throws Exception {
-    return engine.run(
-        CorpusWorkflowsTest.load(file),
-        RunOptions.DEFAULTS.withWorkingDirectory(work),
-        listener,
-        null);
+    return run(CorpusWorkflowsTest.load(file), engine);
+  }
+
+  private RunResult run(WorkflowDefinition wf, WorkflowEngine engine) {
+    return engine.run(wf, RunOptions.DEFAULTS.withWorkingDirectory(work), listener, null);
   }
 
   private RunResult run(String file) throws Exception {
@@ -121,6 +123,89 @@ class CorpusDetailsTest {
               assertThat(i.code()).isEqualTo("UNUSED_CONFIG_KEY");
               assertThat(i.nodeId()).isEqualTo("wait_node");
               assertThat(i.message()).contains("'seconds'").contains("duration");
+            });
+  }
+
+  @Test
+  void batch_1_4_and_8_6_are_refused_naming_the_originals_own_failure() throws Exception {
+    RunResult math = run("batch_1_4_math");
+    assertThat(math.executedNodes()).isZero();
+    assertThat(math.issues())
+        .filteredOn(ValidationIssue::isError)
+        .singleElement()
+        .satisfies(
+            i -> {
+              assertThat(i.code()).isEqualTo("INVALID_CONFIG");
+              assertThat(i.nodeId()).isEqualTo("math_length");
+              assertThat(i.message())
+                  .contains("fails here too")
+                  .contains("\"Unknown operation: length\"")
+                  .contains("TextLengthNode");
+            });
+    RunResult lists = run("batch_8_6_more_list");
+    assertThat(lists.executedNodes()).isZero();
+    assertThat(lists.issues())
+        .filteredOn(ValidationIssue::isError)
+        .singleElement()
+        .satisfies(
+            i -> {
+              assertThat(i.nodeId()).isEqualTo("structured_data");
+              assertThat(i.message())
+                  .contains("fails here too")
+                  .contains("\"Unknown action: parse\"");
+            });
+  }
+
+  @Test
+  void host_nodes_are_refused_by_validate_not_at_their_turn_in_a_run() throws Exception {
+    TestWorkflow chain = TestWorkflow.create();
+    for (int i = 1; i <= 7; i++) {
+      chain.node("set" + i, "SetVariableNode", "variable_name", "v" + i, "value", i);
+    }
+    chain.node("cmd", "RunCommandNode", "command", "echo hi");
+    chain.chain("set1", "set2", "set3", "set4", "set5", "set6", "set7", "cmd");
+    var wf = chain.parse();
+    WorkflowEngine plain = WorkflowEngine.builder().workRoot(work).build();
+    assertThat(plain.validate(wf))
+        .filteredOn(ValidationIssue::isError)
+        .singleElement()
+        .satisfies(
+            i -> {
+              assertThat(i.code()).isEqualTo("NEEDS_CAPABILITY");
+              assertThat(i.nodeId()).isEqualTo("cmd");
+              assertThat(i.message()).contains("needs capability host").contains("allowRunCommand");
+            });
+    RunResult r = run(wf, plain);
+    assertThat(r.invalidWorkflow()).isTrue();
+    assertThat(r.executedNodes()).as("no node ran, not even the first seven").isZero();
+    assertThat(WorkflowEngine.builder().workRoot(work).allowRunCommand(true).build().validate(wf))
+        .filteredOn(ValidationIssue::isError)
+        .isEmpty();
+    // the original's other host modules are refused alike, by validate alone
+    assertThat(plain.validate(CorpusWorkflowsTest.load("batch_8_7_more_system")))
+        .filteredOn(i -> i.message().contains("needs capability host"))
+        .extracting(ValidationIssue::nodeId)
+        .containsExactlyInAnyOrder(
+            "env_var",
+            "process_list",
+            "process_kill",
+            "list_services",
+            "get_service_status",
+            "run_batch",
+            "run_python_file");
+  }
+
+  @Test
+  void validate_warns_about_config_keys_the_node_does_not_read() throws Exception {
+    WorkflowEngine plain = WorkflowEngine.builder().workRoot(work).build();
+    assertThat(plain.validate(CorpusWorkflowsTest.load("batch_7_2_error_handling")))
+        .filteredOn(i -> i.code().equals("UNUSED_CONFIG_KEY"))
+        .singleElement()
+        .satisfies(
+            i -> {
+              assertThat(i.isError()).isFalse();
+              assertThat(i.nodeId()).isEqualTo("retry_node");
+              assertThat(i.message()).contains("'max_retries'").contains("max_attempts");
             });
   }
 
