@@ -88,7 +88,7 @@ public final class PlanBuilder {
     }
     checkGrants(def);
     checkConfigKeys(def, type);
-    checkWindowsPaths(def);
+    checkWindowsPaths(def, type);
     types.put(def.id(), type);
     pn.undeclaredExecOut = !type.execOutputs().contains("exec_out");
     try {
@@ -109,14 +109,16 @@ public final class PlanBuilder {
   /**
    * Refuses a Windows absolute path in a path-like config key that the robot's {@link PathMap} does
    * not cover (on a non-Windows robot): the node would fail when it runs, after the nodes before
-   * it. Triggers are skipped: their config is not used on a robot (see {@code TriggerNodes}).
+   * it. Triggers are skipped (their config is not used on a robot, see {@code TriggerNodes}), and
+   * so are keys the node does not read (those get {@code UNUSED_CONFIG_KEY}).
    */
-  private void checkWindowsPaths(NodeDefinition def) {
+  private void checkWindowsPaths(NodeDefinition def, NodeType type) {
     if (def.disabled() || PathMap.WINDOWS_HOST || def.type().endsWith("TriggerNode")) {
       return;
     }
     for (Map.Entry<String, Object> e : def.config().entrySet()) {
-      if (!PATH_KEY.matcher(e.getKey()).matches()) {
+      java.util.Set<String> read = type.configKeys();
+      if (!PATH_KEY.matcher(e.getKey()).matches() || (read != null && !read.contains(e.getKey()))) {
         continue;
       }
       List<?> values =

@@ -207,6 +207,18 @@ class CorpusDetailsTest {
               assertThat(i.nodeId()).isEqualTo("retry_node");
               assertThat(i.message()).contains("'max_retries'").contains("max_attempts");
             });
+    // batch_7_6's keys the original ignores too (it reads save_path and mark_as): warnings, and
+    // the Windows path under the ignored 'path' key is not refused
+    assertThat(plain.validate(CorpusWorkflowsTest.load("batch_7_6_email")))
+        .filteredOn(i -> i.code().equals("UNUSED_CONFIG_KEY"))
+        .extracting(
+            ValidationIssue::nodeId,
+            i -> i.message().contains("'path'") || i.message().contains("'as_read'"))
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("save_attachment", true),
+            org.assertj.core.groups.Tuple.tuple("mark_email", true));
+    assertThat(plain.validate(CorpusWorkflowsTest.load("batch_7_6_email")))
+        .noneMatch(i -> i.code().equals("UNMAPPED_WINDOWS_PATH"));
   }
 
   @Test

@@ -26,8 +26,8 @@ import org.apache.poi.xwpf.usermodel.XWPFDocument;
  * (credentials for a local FTP server holding the files batch_7_3 touches), {@code email}
  * (credentials for a local GreenMail SMTP/IMAP server), {@code telegram}, {@code whatsapp}, {@code
  * gmail}, {@code sheets} and {@code drive} (credentials whose base URL is a loopback fake of the
- * API). The {@code email} and {@code drive} robots map {@code C:\temp} like {@code files}; {@code
- * drive} has the {@code test.txt} batch_8_3 uploads.
+ * API). The {@code drive} robot maps {@code C:\temp} like {@code files} and has the {@code
+ * test.txt} batch_8_3 uploads there.
  */
 final class CorpusRobots {
   private CorpusRobots() {}
@@ -66,7 +66,6 @@ final class CorpusRobots {
         b.credentials(CredentialsProvider.of(Map.of("ftp", ftp.credentials())));
       }
       case "email" -> {
-        b.pathMap(TEMP_MAP);
         LocalMailServer mail = new LocalMailServer();
         services.add(mail);
         b.credentials(CredentialsProvider.of(Map.of("email", mail.credentials())));
