@@ -13,6 +13,7 @@ import com.casarerpa.fleet.workflow.nodes.CredentialsProvider;
 import com.casarerpa.fleet.workflow.validate.ValidationIssue;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,6 +58,47 @@ class CorpusDetailsTest {
     assertThat(work.resolve("stress_test_file.txt")).doesNotExist();
     assertThat(listener.messages()).isEmpty();
     assertThat(r.nodeOutputs().get("delete_file")).containsEntry("deleted", true);
+  }
+
+  @Test
+  void corpus_values_are_the_originals() throws Exception {
+    // IncrementVariableNode yields a float; DictToJsonNode is json.dumps (", " and ": ")
+    RunResult vars = run("batch_1_1_variables");
+    assertThat(vars.status()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(vars.nodeOutputs().get("increment_counter")).containsEntry("value", 52.0);
+    assertThat(vars.nodeOutputs().get("dict_to_json"))
+        .containsEntry(
+            "json_string",
+            "{\"name\": \"Alice\", \"age\": 30, \"city\": \"NYC\", \"country\": \"USA\", \"y\": 200}");
+    // "{}" for a missing dict
+    RunResult dicts = run("batch_7_1_dict");
+    assertThat(dicts.nodeOutputs().get("dict_to_json")).containsEntry("json_string", "{}");
+    // an unresolved {{node.port}} list reference is [] (ListSortNode's port is result, not
+    // sorted_list; ListUniqueNode's is result, not unique_list)
+    RunResult lists = run("batch_1_2_lists");
+    assertThat(lists.nodeOutputs().get("list_reverse")).containsEntry("result", List.of());
+    assertThat(lists.nodeOutputs().get("list_slice")).containsEntry("result", List.of());
+    assertThat(lists.nodeOutputs().get("list_sort"))
+        .containsEntry("result", List.of(1L, 3L, 3L, 5L, 8L, 9L, 10L));
+    // RandomNumberNode: integer_only defaults to false, so a float in [min_value, max_value]
+    RunResult utility = run("batch_5_1_utility");
+    assertThat(utility.nodeOutputs().get("random_number").get("result"))
+        .isInstanceOfSatisfying(Double.class, d -> assertThat(d).isBetween(1.0, 100.0));
+    // FileSystemSuperNode's port names (the older names stay as aliases)
+    RunResult files = run("batch_2_1_files");
+    Path dir = work.toAbsolutePath().normalize().resolve("test_output/node_tests_v2");
+    Map<String, Map<String, Object>> out = files.nodeOutputs();
+    assertThat(out.get("fs_mkdir")).containsEntry("dir_path", dir.toString());
+    assertThat(out.get("fs_exists")).containsEntry("is_dir", false).containsEntry("is_file", true);
+    assertThat(out.get("fs_copy"))
+        .containsEntry("dest_path", dir.resolve("test_copy.txt").toString())
+        .containsEntry("bytes_copied", 22L);
+    assertThat(out.get("fs_list"))
+        .containsEntry(
+            "items",
+            List.of(dir.resolve("test.txt").toString(), dir.resolve("test_copy.txt").toString()));
+    assertThat(out.get("fs_delete"))
+        .containsEntry("deleted_path", dir.resolve("test_moved.txt").toString());
   }
 
   @Test
