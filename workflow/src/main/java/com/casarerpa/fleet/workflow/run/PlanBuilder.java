@@ -65,6 +65,7 @@ public final class PlanBuilder {
     }
     int userNodes = nodes.size();
     boolean[] hasExecIn = wire(wf.connections());
+    checkRequiredInputs();
     int entry = entry(hasExecIn);
     PlanNode[] array = nodes.toArray(PlanNode[]::new);
     new GraphAnalysis(array, entry, issues).run();
@@ -99,6 +100,57 @@ public final class PlanBuilder {
               INVALID_CONFIG, def.id(), pn.label() + " has an unusable config: " + e.getMessage()));
     }
     compileCondition(pn);
+  }
+
+  /** An input a node fails without, and the original's error when it is missing. */
+  private record RequiredInput(List<String> keys, String originalError) {}
+
+  private static final Map<String, RequiredInput> REQUIRED_INPUTS =
+      Map.of(
+          "RandomChoiceNode",
+              new RequiredInput(List.of("items", "list"), "items list cannot be empty"),
+          "MergePDFsNode",
+              new RequiredInput(List.of("input_files"), "input_files list is required"),
+          "SplitPDFNode", new RequiredInput(List.of("input_file"), "input_file is required"));
+
+  /**
+   * Warns ({@code MISSING_INPUT}) about a node whose required input is neither configured nor
+   * connected: it will fail when it runs, as the original's does. A warning, not an error: the run
+   * may never reach it, and the robot does what the original would.
+   */
+  private void checkRequiredInputs() {
+    for (PlanNode pn : nodes) {
+      RequiredInput required = REQUIRED_INPUTS.get(pn.type);
+      if (pn.disabled || required == null) {
+        continue;
+      }
+      boolean given = false;
+      for (String key : required.keys()) {
+        Object v = pn.config.raw(key);
+        boolean empty =
+            v == null
+                || (v instanceof String text && text.isBlank())
+                || (v instanceof List<?> list && list.isEmpty());
+        given |= !empty;
+      }
+      for (PlanNode.DataInput in : pn.dataInputs) {
+        given |= required.keys().contains(in.targetPort());
+      }
+      if (!given) {
+        issues.add(
+            ValidationIssue.warning(
+                MISSING_INPUT,
+                pn.id,
+                pn.label()
+                    + " has no "
+                    + required.keys().getFirst()
+                    + " (none configured, none connected), so it fails when it runs, as the"
+                    + " original's does (\""
+                    + required.originalError()
+                    + "\"); give it "
+                    + required.keys().getFirst()));
+      }
+    }
   }
 
   /** Config keys whose names say they hold a file or folder path. */

@@ -33,6 +33,9 @@ public final class IssueCodes {
    */
   public static final String UNMAPPED_WINDOWS_PATH = "UNMAPPED_WINDOWS_PATH";
 
+  /** A warning: a node's required input is neither configured nor connected. */
+  public static final String MISSING_INPUT = "MISSING_INPUT";
+
   public static final String INVALID_CONFIG = "INVALID_CONFIG";
   public static final String ORPHANED_CONNECTION = "ORPHANED_CONNECTION";
   public static final String SELF_CONNECTION = "SELF_CONNECTION";

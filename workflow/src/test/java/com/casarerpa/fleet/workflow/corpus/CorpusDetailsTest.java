@@ -196,6 +196,24 @@ class CorpusDetailsTest {
                   .contains("fails here too")
                   .contains("\"Unknown action: parse\"");
             });
+    // and the node before it would fail first, in the original as here: said by a warning
+    assertThat(lists.issues())
+        .filteredOn(i -> i.code().equals("MISSING_INPUT"))
+        .singleElement()
+        .satisfies(
+            i -> {
+              assertThat(i.isError()).isFalse();
+              assertThat(i.nodeId()).isEqualTo("random_choice");
+              assertThat(i.message()).contains("\"items list cannot be empty\"");
+            });
+    assertThat(
+            WorkflowEngine.builder()
+                .workRoot(work)
+                .build()
+                .validate(CorpusWorkflowsTest.load("batch_7_7_documents")))
+        .filteredOn(i -> i.code().equals("MISSING_INPUT"))
+        .extracting(ValidationIssue::nodeId)
+        .containsExactly("pdf_merge", "pdf_split");
   }
 
   @Test
