@@ -11,9 +11,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.opentest4j.TestAbortedException;
 
 /**
  * An ephemeral embedded PostgreSQL with the local platform bootstrap and every migration applied;
@@ -29,11 +32,12 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * instead ({@link SystemPostgres}), with {@code CREATE EXTENSION pg_cron} before the migrations as
  * a project that enabled it has: the migrations' pg_cron path then runs for real.
  */
-final class SchemaDatabase implements BeforeAllCallback, AfterAllCallback {
+final class SchemaDatabase implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
   static final String BINARIES_JAR_PROPERTY = "casare.test.pgBinariesJar";
 
   private final boolean systemPgCron;
   private volatile Running running;
+  private volatile String skipped;
 
   SchemaDatabase() {
     this(false);
@@ -54,7 +58,18 @@ final class SchemaDatabase implements BeforeAllCallback, AfterAllCallback {
       throw new IllegalStateException(
           "SchemaDatabase is already running: register it on a static field of one test class");
     }
-    running = systemPgCron ? startSystem() : start();
+    try {
+      running = systemPgCron ? startSystem() : start();
+    } catch (TestAbortedException e) {
+      skipped = e.getMessage(); // each test is reported skipped with the reason
+    }
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    if (skipped != null) {
+      Assumptions.abort(skipped);
+    }
   }
 
   @Override

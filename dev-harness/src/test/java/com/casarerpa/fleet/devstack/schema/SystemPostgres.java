@@ -33,9 +33,15 @@ import org.postgresql.ds.PGSimpleDataSource;
  */
 final class SystemPostgres implements AutoCloseable {
   static final String REQUIRE_ENV = "CASARE_REQUIRE_SYSTEM_PARTS";
-  static final Path BIN = Path.of("/usr/lib/postgresql/15/bin");
-  static final Path PG_CRON_LIBRARY = Path.of("/usr/lib/postgresql/15/lib/pg_cron.so");
-  static final Path PG_CRON_CONTROL = Path.of("/usr/share/postgresql/15/extension/pg_cron.control");
+
+  /** Where Debian's packages are installed: {@code /}, unless this property says otherwise. */
+  static final String ROOT_PROPERTY = "casare.test.systemRoot";
+
+  private static final Path ROOT = Path.of(System.getProperty(ROOT_PROPERTY, "/"));
+  static final Path BIN = ROOT.resolve("usr/lib/postgresql/15/bin");
+  static final Path PG_CRON_LIBRARY = ROOT.resolve("usr/lib/postgresql/15/lib/pg_cron.so");
+  static final Path PG_CRON_CONTROL =
+      ROOT.resolve("usr/share/postgresql/15/extension/pg_cron.control");
   static final String SUPERUSER = "postgres";
   private static final String SYSTEM_USER = "postgres";
   private static final long START_SECONDS = 60;
