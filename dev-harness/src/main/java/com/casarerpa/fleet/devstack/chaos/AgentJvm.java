@@ -21,13 +21,38 @@ final class AgentJvm {
   private final Path dataDir;
   private final Process process;
   private final Path log;
+  private final Path agentJar;
+  private final List<String> javaOptions;
+  private final Map<String, String> settings;
+  private final Path dir;
 
-  private AgentJvm(String robotName, UUID robotId, Path dataDir, Process process, Path log) {
+  private AgentJvm(
+      String robotName,
+      UUID robotId,
+      Path dataDir,
+      Process process,
+      Path log,
+      Path agentJar,
+      List<String> javaOptions,
+      Map<String, String> settings,
+      Path dir) {
     this.robotName = robotName;
     this.robotId = robotId;
     this.dataDir = dataDir;
     this.process = process;
     this.log = log;
+    this.agentJar = agentJar;
+    this.javaOptions = javaOptions;
+    this.settings = settings;
+    this.dir = dir;
+  }
+
+  /**
+   * The same robot started again on the same data folder (a machine coming back after its agent was
+   * killed, as systemd's {@code Restart=on-failure} would): it ships what its journal holds.
+   */
+  AgentJvm restart(String logName) throws IOException {
+    return start(agentJar, javaOptions, robotName, robotId, settings, dir, logName);
   }
 
   static AgentJvm start(
@@ -37,6 +62,18 @@ final class AgentJvm {
       UUID robotId,
       Map<String, String> settings,
       Path dir)
+      throws IOException {
+    return start(agentJar, javaOptions, robotName, robotId, settings, dir, "agent.log");
+  }
+
+  private static AgentJvm start(
+      Path agentJar,
+      List<String> javaOptions,
+      String robotName,
+      UUID robotId,
+      Map<String, String> settings,
+      Path dir,
+      String logName)
       throws IOException {
     Files.createDirectories(dir);
     List<String> command = new ArrayList<>();
@@ -52,7 +89,7 @@ final class AgentJvm {
           command.add("--set");
           command.add(name + "=" + value);
         });
-    Path log = dir.resolve("agent.log");
+    Path log = dir.resolve(logName);
     ProcessBuilder pb =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment()
@@ -64,7 +101,8 @@ final class AgentJvm {
                     || k.startsWith("JOB_")
                     || k.startsWith("WORKFLOW_"));
     Path dataDir = Path.of(settings.get("ROBOT_DATA_DIR"));
-    return new AgentJvm(robotName, robotId, dataDir, pb.start(), log);
+    return new AgentJvm(
+        robotName, robotId, dataDir, pb.start(), log, agentJar, javaOptions, settings, dir);
   }
 
   String robotName() {

@@ -40,7 +40,9 @@ class LogOutageRunTest {
     assertThat(r.duplicates()).isZero();
     assertThat(r.inOrder()).isTrue();
     assertThat(r.peakJournalBytes()).as("the outage's backlog was on disk").isPositive();
-    assertThat(r.journalBytesAtEnd()).as("acknowledged segments deleted").isLessThan(1L << 20);
+    assertThat(r.journalBytesAtEnd())
+        .as("acknowledged segments deleted: at most the open segment (4 MiB) is left")
+        .isLessThanOrEqualTo(5L << 20);
     assertThat(r.held()).isTrue();
   }
 
