@@ -477,7 +477,9 @@ public final class ChaosSuite {
   private void stopAgents() throws InterruptedException {
     for (AgentJvm agent : live) {
       int code = agent.terminate(60);
-      if (code != 0) {
+      // 143: SIGTERM reached a JVM still starting (no handler yet, nothing registered or claimed);
+      // systemd's unit lists it in SuccessExitStatus
+      if (code != 0 && !(code == 143 && !registered(agent))) {
         violation(
             "agent exit on SIGTERM not 0",
             "%s exited %d (log %s)",
@@ -485,6 +487,14 @@ public final class ChaosSuite {
             code,
             agent.log());
       }
+    }
+  }
+
+  private static boolean registered(AgentJvm agent) {
+    try {
+      return Files.readString(agent.log()).contains("registered as robot");
+    } catch (IOException e) {
+      return false;
     }
   }
 
