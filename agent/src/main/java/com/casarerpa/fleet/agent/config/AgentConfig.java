@@ -1,6 +1,7 @@
 package com.casarerpa.fleet.agent.config;
 
 import com.casarerpa.fleet.workflow.LogLevel;
+import com.casarerpa.fleet.workflow.PathMap;
 import com.casarerpa.fleet.workflow.net.InternalAddressPolicy;
 import java.net.URI;
 import java.nio.file.Path;
@@ -15,6 +16,8 @@ import java.util.UUID;
  * {@link #builder} (tests, embedders such as the dev launcher): both start from the same defaults,
  * written once, as the {@link Setting}s' default texts.
  *
+ * @param robotName the robot's name in the fleet ({@code ROBOT_NAME}), or null to keep the name the
+ *     operator gave it
  * @param tenantId the expected tenant, or null when not checked
  * @param opsPort loopback port for /healthz and /metrics; {@link #OPS_DISABLED} switches them off
  */
@@ -46,7 +49,8 @@ public record AgentConfig(
     boolean fleetMaintenance,
     boolean wakeups,
     InternalAddressPolicy workflowHttp,
-    WorkflowCredentials credentials) {
+    WorkflowCredentials credentials,
+    PathMap pathMap) {
   public static final int OPS_DISABLED = -1;
 
   public AgentConfig {
@@ -123,6 +127,7 @@ public record AgentConfig(
     private boolean wakeups = Boolean.parseBoolean(text(Setting.ROBOT_WAKEUPS));
     private InternalAddressPolicy workflowHttp = InternalAddressPolicy.parse(null);
     private WorkflowCredentials credentials = WorkflowCredentials.NONE;
+    private PathMap pathMap = PathMap.NONE;
 
     private Builder(URI supabaseUrl, String anonKey, String robotApiKey) {
       this.supabaseUrl = supabaseUrl;
@@ -147,7 +152,7 @@ public record AgentConfig(
       return Path.of(System.getProperty("user.home"), ".casare-agent");
     }
 
-    /** Default {@code Robot-<hostname>}. */
+    /** The robot's name in the fleet; default null: the name the operator gave it stays. */
     public Builder robotName(String value) {
       robotName = value;
       return this;
@@ -278,13 +283,19 @@ public record AgentConfig(
       return this;
     }
 
+    /** Where Windows folders named by workflows live on this robot ({@code CASARE_PATH_MAP}). */
+    public Builder pathMap(PathMap value) {
+      pathMap = value;
+      return this;
+    }
+
     public AgentConfig build() {
       String host = hostname != null ? hostname : ConfigReader.localHostname();
       return new AgentConfig(
           supabaseUrl,
           anonKey,
           robotApiKey,
-          robotName != null ? robotName : "Robot-" + host,
+          robotName,
           host,
           environment,
           capabilities,
@@ -308,7 +319,8 @@ public record AgentConfig(
           fleetMaintenance,
           wakeups,
           workflowHttp,
-          credentials);
+          credentials,
+          pathMap);
     }
   }
 
@@ -330,7 +342,7 @@ public record AgentConfig(
         + " robot_api_key="
         + Secrets.mask(robotApiKey)
         + " name="
-        + robotName
+        + (robotName != null ? robotName : "(the fleet's)")
         + " hostname="
         + hostname
         + " environment="

@@ -1,6 +1,7 @@
 package com.casarerpa.fleet.agent.config;
 
 import com.casarerpa.fleet.workflow.LogLevel;
+import com.casarerpa.fleet.workflow.PathMap;
 import com.casarerpa.fleet.workflow.net.InternalAddressPolicy;
 import java.net.InetAddress;
 import java.net.URI;
@@ -24,6 +25,7 @@ import java.util.regex.Pattern;
  */
 public final class ConfigReader {
   private static final Pattern ROBOT_KEY = Pattern.compile("crpa_[A-Za-z0-9_-]{43}");
+  private static final int MAX_NAME = 255; // robots.name is varchar(255)
   private static final Duration MIN_HEARTBEAT = Duration.ofSeconds(1);
   private static final Duration MAX_HEARTBEAT = Duration.ofMinutes(5);
 
@@ -49,7 +51,7 @@ public final class ConfigReader {
     String anonKey = required(Setting.SUPABASE_ANON_KEY, this::parseAnonKey);
     String robotKey = required(Setting.ROBOT_API_KEY, this::parseRobotKey);
     String hostname = text(Setting.ROBOT_HOSTNAME).orElseGet(ConfigReader::localHostname);
-    String name = text(Setting.ROBOT_NAME).orElse("Robot-" + hostname);
+    String name = text(Setting.ROBOT_NAME).map(String::strip).map(this::robotName).orElse(null);
     Duration heartbeat = duration(Setting.ROBOT_HEARTBEAT_INTERVAL, MIN_HEARTBEAT, MAX_HEARTBEAT);
     Duration poll =
         duration(Setting.JOB_POLL_INTERVAL, Duration.ofMillis(100), Duration.ofMinutes(10));
@@ -94,6 +96,7 @@ public final class ConfigReader {
             .fleetMaintenance(bool(Setting.ROBOT_FLEET_MAINTENANCE))
             .wakeups(bool(Setting.ROBOT_WAKEUPS))
             .workflowHttp(workflowHttp())
+            .pathMap(pathMap())
             .credentials(
                 WorkflowCredentials.read(
                     text(Setting.CASARE_CREDENTIALS_FILE).map(Path::of).orElse(null),
@@ -162,6 +165,18 @@ public final class ConfigReader {
     return key;
   }
 
+  private String robotName(String name) {
+    if (name.length() > MAX_NAME || name.codePoints().anyMatch(Character::isISOControl)) {
+      problems.add(
+          describe(Setting.ROBOT_NAME)
+              + ": a robot's name is 1.."
+              + MAX_NAME
+              + " characters without control characters (tabs, line breaks); shorten it");
+      return null;
+    }
+    return name;
+  }
+
   private InternalAddressPolicy workflowHttp() {
     String allow = text(Setting.WORKFLOW_HTTP_ALLOW).orElse("");
     try {
@@ -173,6 +188,15 @@ public final class ConfigReader {
               + e.getMessage()
               + "; e.g. WORKFLOW_HTTP_ALLOW=127.0.0.1,10.0.0.0/8");
       return InternalAddressPolicy.parse("");
+    }
+  }
+
+  private PathMap pathMap() {
+    try {
+      return PathMap.parse(text(Setting.CASARE_PATH_MAP).orElse(""));
+    } catch (IllegalArgumentException e) {
+      problems.add(describe(Setting.CASARE_PATH_MAP) + ": " + e.getMessage());
+      return PathMap.NONE;
     }
   }
 
