@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * one every {@link #MIN_SPACING}; a change inside that window is sent when it ends.
  */
 public final class FleetPresence {
-  public static final Duration MIN_SPACING = Duration.ofMillis(6_500);
+  static final Duration MIN_SPACING = Duration.ofMillis(6_500);
 
   private final RealtimeChannel channel;
   private final Registration robot;

@@ -176,7 +176,7 @@ public final class LogSpool {
     return maxBytes;
   }
 
-  public synchronized long bytes() {
+  synchronized long bytes() {
     return bytes;
   }
 

@@ -68,7 +68,7 @@ public final class RealtimeChannel {
   }
 
   /** Presence metas on this channel (others' and ours), when joined with receivePresence. */
-  public int presenceCount() {
+  int presenceCount() {
     return presenceCount;
   }
 
