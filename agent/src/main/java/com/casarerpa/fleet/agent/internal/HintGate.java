@@ -12,7 +12,13 @@ import java.util.function.LongSupplier;
  * the end of the window (so the last real hint of a burst is never lost), never one per hint.
  */
 public final class HintGate {
-  private final ScheduledExecutorService timers;
+  /** Runs a task once after a delay; refuses ({@link RejectedExecutionException}) when stopping. */
+  @FunctionalInterface
+  interface Later {
+    void run(Runnable task, long delayNanos);
+  }
+
+  private final Later later;
   private final long windowNanos;
   private final LongSupplier nanoTime;
   private final Runnable action;
@@ -21,12 +27,16 @@ public final class HintGate {
   private boolean pending;
 
   public HintGate(ScheduledExecutorService timers, Duration window, Runnable action) {
-    this(timers, window, System::nanoTime, action);
+    this(
+        (task, delay) -> timers.schedule(task, delay, TimeUnit.NANOSECONDS),
+        window,
+        System::nanoTime,
+        action);
   }
 
-  HintGate(
-      ScheduledExecutorService timers, Duration window, LongSupplier nanoTime, Runnable action) {
-    this.timers = timers;
+  /** With a driven clock and scheduler (tests). */
+  HintGate(Later later, Duration window, LongSupplier nanoTime, Runnable action) {
+    this.later = later;
     this.windowNanos = window.toNanos();
     this.nanoTime = nanoTime;
     this.action = action;
@@ -53,7 +63,7 @@ public final class HintGate {
 
   private void schedule(long delayNanos) {
     try {
-      timers.schedule(this::fire, delayNanos, TimeUnit.NANOSECONDS);
+      later.run(this::fire, delayNanos);
     } catch (RejectedExecutionException e) {
       synchronized (this) {
         pending = false; // stopping: the hint no longer matters
