@@ -336,6 +336,12 @@ public final class Agent {
     return current == null ? null : current.robot().robotId();
   }
 
+  /** The robot's name in the fleet, as registration confirmed it; null before. */
+  public String robotName() {
+    Running current = running;
+    return current == null ? null : current.robot().name();
+  }
+
   public int opsPort() {
     OpsServer server = ops;
     return server == null ? -1 : server.port();

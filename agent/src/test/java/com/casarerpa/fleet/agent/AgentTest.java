@@ -126,6 +126,37 @@ class AgentTest {
   }
 
   @Test
+  void robot_name_is_sent_as_the_robots_name_and_a_taken_one_is_reported() {
+    backend.nameTaken("lab-7");
+    startAgent(config -> config.robotName("lab-7"));
+
+    assertThat(backend.name()).isEqualTo("lab-7 (" + tail(backend.robotId) + ")");
+    assertThat(agent.robotName()).isEqualTo(backend.name());
+  }
+
+  @Test
+  void without_robot_name_the_fleets_name_stays() {
+    startAgent();
+
+    assertThat(backend.name()).isEqualTo("fake-robot");
+    assertThat(agent.robotName()).isEqualTo("fake-robot");
+  }
+
+  @Test
+  void a_database_without_the_name_parameter_still_registers_the_robot() {
+    backend.schemaWithoutName();
+    startAgent(config -> config.robotName("lab-7"));
+
+    assertThat(backend.calls("robot_register")).isEqualTo(2);
+    assertThat(agent.robotName()).isEqualTo("fake-robot");
+  }
+
+  private static String tail(java.util.UUID id) {
+    String text = id.toString();
+    return text.substring(text.length() - 8);
+  }
+
+  @Test
   void a_stop_during_a_patient_registration_ends_the_agent_promptly() throws Exception {
     backend.down(true);
     Agent starting = new Agent(config().build(), executor);

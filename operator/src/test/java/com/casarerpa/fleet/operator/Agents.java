@@ -13,6 +13,12 @@ public final class Agents {
 
   public static Agent start(
       String url, String anonKey, String robotKey, String name, Path dataDir) {
+    return start(url, anonKey, robotKey, name, dataDir, null);
+  }
+
+  /** An agent with {@code ROBOT_NAME=robotName} (null: unset). */
+  public static Agent start(
+      String url, String anonKey, String robotKey, String name, Path dataDir, String robotName) {
     AgentConfig config =
         AgentConfig.builder(URI.create(url), anonKey, robotKey)
             .dataDir(dataDir)
@@ -20,6 +26,7 @@ public final class Agents {
             .heartbeatInterval(Duration.ofSeconds(1))
             .logFlushInterval(Duration.ofMillis(100))
             .hostname(name + "-host")
+            .robotName(robotName)
             .build();
     Agent agent = new Agent(config, EngineExecutor.standard(config.dataDir().resolve("work")));
     agent.start();

@@ -16,6 +16,8 @@ import java.util.UUID;
  * {@link #builder} (tests, embedders such as the dev launcher): both start from the same defaults,
  * written once, as the {@link Setting}s' default texts.
  *
+ * @param robotName the robot's name in the fleet ({@code ROBOT_NAME}), or null to keep the name the
+ *     operator gave it
  * @param tenantId the expected tenant, or null when not checked
  * @param opsPort loopback port for /healthz and /metrics; {@link #OPS_DISABLED} switches them off
  */
@@ -150,7 +152,7 @@ public record AgentConfig(
       return Path.of(System.getProperty("user.home"), ".casare-agent");
     }
 
-    /** Default {@code Robot-<hostname>}. */
+    /** The robot's name in the fleet; default null: the name the operator gave it stays. */
     public Builder robotName(String value) {
       robotName = value;
       return this;
@@ -293,7 +295,7 @@ public record AgentConfig(
           supabaseUrl,
           anonKey,
           robotApiKey,
-          robotName != null ? robotName : "Robot-" + host,
+          robotName,
           host,
           environment,
           capabilities,
@@ -340,7 +342,7 @@ public record AgentConfig(
         + " robot_api_key="
         + Secrets.mask(robotApiKey)
         + " name="
-        + robotName
+        + (robotName != null ? robotName : "(the fleet's)")
         + " hostname="
         + hostname
         + " environment="

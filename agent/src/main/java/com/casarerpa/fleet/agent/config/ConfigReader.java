@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
  */
 public final class ConfigReader {
   private static final Pattern ROBOT_KEY = Pattern.compile("crpa_[A-Za-z0-9_-]{43}");
+  private static final int MAX_NAME = 255; // robots.name is varchar(255)
   private static final Duration MIN_HEARTBEAT = Duration.ofSeconds(1);
   private static final Duration MAX_HEARTBEAT = Duration.ofMinutes(5);
 
@@ -50,7 +51,7 @@ public final class ConfigReader {
     String anonKey = required(Setting.SUPABASE_ANON_KEY, this::parseAnonKey);
     String robotKey = required(Setting.ROBOT_API_KEY, this::parseRobotKey);
     String hostname = text(Setting.ROBOT_HOSTNAME).orElseGet(ConfigReader::localHostname);
-    String name = text(Setting.ROBOT_NAME).orElse("Robot-" + hostname);
+    String name = text(Setting.ROBOT_NAME).map(String::strip).map(this::robotName).orElse(null);
     Duration heartbeat = duration(Setting.ROBOT_HEARTBEAT_INTERVAL, MIN_HEARTBEAT, MAX_HEARTBEAT);
     Duration poll =
         duration(Setting.JOB_POLL_INTERVAL, Duration.ofMillis(100), Duration.ofMinutes(10));
@@ -162,6 +163,18 @@ public final class ConfigReader {
       return null;
     }
     return key;
+  }
+
+  private String robotName(String name) {
+    if (name.length() > MAX_NAME || name.codePoints().anyMatch(Character::isISOControl)) {
+      problems.add(
+          describe(Setting.ROBOT_NAME)
+              + ": a robot's name is 1.."
+              + MAX_NAME
+              + " characters without control characters (tabs, line breaks); shorten it");
+      return null;
+    }
+    return name;
   }
 
   private InternalAddressPolicy workflowHttp() {

@@ -11,7 +11,7 @@ enum Setting {
   SUPABASE_URL(null, false, "API URL of the Supabase project, e.g. https://<ref>.supabase.co"),
   SUPABASE_ANON_KEY(null, true, "the project's anon (public) key; never the service_role key"),
   ROBOT_API_KEY(null, true, "this robot's key, crpa_ + 43 characters, shown once at creation"),
-  ROBOT_NAME("", false, "display name sent at registration (default Robot-<hostname>)"),
+  ROBOT_NAME("", false, "the robot's name in the fleet (unset: the name the operator gave it)"),
   ROBOT_HOSTNAME("", false, "hostname reported to the fleet (default: this machine's)"),
   ROBOT_ENVIRONMENT("default", false, "environment this robot serves; default takes any"),
   ROBOT_CAPABILITIES("", false, "comma-separated capabilities, e.g. browser,desktop"),

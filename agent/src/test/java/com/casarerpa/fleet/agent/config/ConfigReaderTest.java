@@ -47,6 +47,32 @@ class ConfigReaderTest {
   }
 
   @Test
+  void robot_name_unset_keeps_the_fleets_name_and_a_bad_one_is_named() {
+    Map<String, String> required =
+        Map.of(
+            "SUPABASE_URL", "http://127.0.0.1:1",
+            "SUPABASE_ANON_KEY", TestKeys.ANON_KEY,
+            "ROBOT_API_KEY", TestKeys.ROBOT_KEY);
+    assertThat(ConfigReader.read(ConfigSources.load(null, dir, Map.of(), required)).robotName())
+        .as("unset: null, so robot_register keeps the operator's name")
+        .isNull();
+    Map<String, String> spaced = new java.util.HashMap<>(required);
+    spaced.put("ROBOT_NAME", "  lab-7 ");
+    assertThat(ConfigReader.read(ConfigSources.load(null, dir, Map.of(), spaced)).robotName())
+        .isEqualTo("lab-7");
+
+    Map<String, String> bad = new java.util.HashMap<>(required);
+    bad.put("ROBOT_NAME", "x".repeat(256));
+    assertThatThrownBy(() -> ConfigReader.read(ConfigSources.load(null, dir, Map.of(), bad)))
+        .isInstanceOf(ConfigException.class)
+        .satisfies(
+            e ->
+                assertThat(((ConfigException) e).problems())
+                    .singleElement()
+                    .satisfies(p -> assertThat(p).startsWith("ROBOT_NAME=xxx").contains("1..255")));
+  }
+
+  @Test
   void missing_required_settings_are_all_named_with_where_to_set_them() {
     assertThatThrownBy(() -> ConfigReader.read(ConfigSources.load(null, dir, Map.of(), Map.of())))
         .isInstanceOf(ConfigException.class)

@@ -59,6 +59,9 @@ public final class FakeFleetBackend implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicInteger waiting =
       new java.util.concurrent.atomic.AtomicInteger();
   private volatile boolean closed;
+  private volatile boolean schemaWithoutName;
+  private volatile String takenName;
+  private volatile String name = "fake-robot";
 
   public FakeFleetBackend() throws IOException {
     server = new FakePhoenixServer(this::answer);
@@ -102,6 +105,21 @@ public final class FakeFleetBackend implements AutoCloseable {
   /** How many calls are hanging on {@link #hold} right now. */
   public int waiting() {
     return waiting.get();
+  }
+
+  /** Answers robot_register with p_name as a database before migration 20261201000100 does. */
+  public void schemaWithoutName() {
+    this.schemaWithoutName = true;
+  }
+
+  /** Another robot of the fleet holds {@code name}. */
+  public void nameTaken(String name) {
+    this.takenName = name;
+  }
+
+  /** The robot's name in the fake fleet. */
+  public String name() {
+    return name;
   }
 
   public void revokeKey() {
@@ -190,6 +208,12 @@ public final class FakeFleetBackend implements AutoCloseable {
     }
     try {
       JsonNode params = Json.MAPPER.readTree(request.getBody().utf8());
+      if (schemaWithoutName && rpc.equals("robot_register") && params.has("p_name")) {
+        return json(
+            404,
+            "{\"code\":\"PGRST202\",\"message\":\"Could not find the function"
+                + " public.robot_register(p_name, ...) in the schema cache\"}");
+      }
       synchronized (this) {
         return json(200, handle(rpc, params).toString());
       }
@@ -222,7 +246,16 @@ public final class FakeFleetBackend implements AutoCloseable {
     ObjectNode reply = obj();
     ObjectNode robot = reply.putObject("robot");
     robot.put("robot_id", robotId.toString());
-    robot.put("name", "fake-robot");
+    String requested = p.path("p_name").asText(null);
+    if (requested != null) {
+      String id = robotId.toString();
+      name =
+          requested.equals(takenName)
+              ? requested + " (" + id.substring(id.length() - 8) + ")"
+              : requested;
+    }
+    reply.put("requested_name", requested);
+    robot.put("name", name);
     robot.put("hostname", p.path("p_hostname").asText());
     robot.put("environment", p.path("p_environment").asText());
     robot.set("capabilities", p.path("p_capabilities"));

