@@ -176,7 +176,7 @@ public final class LogSpool {
     return maxBytes;
   }
 
-  synchronized long bytes() {
+  public synchronized long bytes() {
     return bytes;
   }
 
