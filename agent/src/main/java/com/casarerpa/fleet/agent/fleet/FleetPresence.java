@@ -78,11 +78,17 @@ public final class FleetPresence {
    * @return the spacing now in force
    */
   public synchronized Duration adapt(com.fasterxml.jackson.databind.JsonNode budget) {
+    spacing = spacingFrom(budget, spacing);
+    return spacing;
+  }
+
+  /** The spacing {@code budget} asks for, clamped; {@code current} when it asks for nothing. */
+  static Duration spacingFrom(com.fasterxml.jackson.databind.JsonNode budget, Duration current) {
     com.fasterxml.jackson.databind.JsonNode seconds = budget.path("presence_interval_seconds");
     if (seconds.isNumber() && seconds.asDouble() > 0) {
-      spacing = clamp(Duration.ofMillis(Math.round(seconds.asDouble() * 1000)));
+      return clamp(Duration.ofMillis(Math.round(seconds.asDouble() * 1000)));
     }
-    return spacing;
+    return current;
   }
 
   static Duration clamp(Duration wanted) {
