@@ -106,9 +106,43 @@ public final class StackProcess implements AutoCloseable {
     return processes().mapToLong(pid -> kib(pid, "/smaps_rollup", "Pss:")).sum() / 1024.0;
   }
 
+  /**
+   * The JVM, its children, and the PostgreSQL server with its backends: the embedded postmaster is
+   * started through {@code pg_ctl} and re-parented to init, so it is found by its port.
+   */
   private Stream<Long> processes() {
-    return Stream.concat(
-        Stream.of(process.pid()), process.descendants().map(ProcessHandle::pid).toList().stream());
+    List<ProcessHandle> all = new java.util.ArrayList<>();
+    all.add(process.toHandle());
+    all.addAll(process.descendants().toList());
+    postmaster()
+        .ifPresent(
+            pm -> {
+              all.add(pm);
+              all.addAll(pm.descendants().toList());
+            });
+    return all.stream().map(ProcessHandle::pid).distinct();
+  }
+
+  private java.util.Optional<ProcessHandle> postmaster() {
+    String url = env.getOrDefault("DATABASE_URL", "");
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(":(\\d+)/").matcher(url);
+    if (!m.find()) {
+      return java.util.Optional.empty();
+    }
+    String port = m.group(1);
+    return ProcessHandle.allProcesses()
+        .filter(
+            h -> {
+              String[] args = h.info().arguments().orElse(new String[0]);
+              boolean postgres = h.info().command().orElse("").endsWith("/postgres");
+              for (int i = 0; postgres && i + 1 < args.length; i++) {
+                if (args[i].equals("-p") && args[i + 1].equals(port)) {
+                  return true;
+                }
+              }
+              return false;
+            })
+        .findFirst();
   }
 
   private static long ticks(long pid) {
