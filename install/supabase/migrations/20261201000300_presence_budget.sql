@@ -9,8 +9,9 @@
 --       {fleet_size, presence_budget_per_second, presence_watchers, presence_interval_seconds}
 --       presence_interval_seconds = greatest(6.5, fleet_size * watchers / budget): the least time
 --       between two presence updates of one robot, so the fleet stays inside the budget.
---       fleet_size counts robots seen within the last day (status other than offline, or a
---       heartbeat in the last 24 h).
+--       fleet_size counts every robot row (the provisioned fleet, whether it runs yet or not):
+--       robots read this at start, and a fleet that starts up robot by robot must not let the
+--       first ones space their updates for a fleet of one.
 
 ALTER TABLE public.fleet_settings
   ADD COLUMN IF NOT EXISTS presence_budget_per_second numeric NOT NULL DEFAULT 40
@@ -21,15 +22,12 @@ ALTER TABLE public.fleet_settings
 CREATE OR REPLACE FUNCTION public.robot_presence_budget() RETURNS jsonb
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
-  v_robot_id uuid := public.authenticate_robot();
+  v_robot_id uuid := public.authenticate_robot(); -- refuses a call without a valid robot key
   v_size integer;
   v_budget numeric;
   v_watchers integer;
 BEGIN
-  SELECT count(*) INTO v_size
-    FROM public.robots r
-   WHERE r.status <> 'offline' OR r.last_heartbeat > now() - interval '24 hours'
-      OR r.robot_id = v_robot_id;
+  SELECT count(*) INTO v_size FROM public.robots r;
   SELECT s.presence_budget_per_second, s.presence_watchers INTO v_budget, v_watchers
     FROM public.fleet_settings s;
   v_budget := coalesce(v_budget, 40);

@@ -16,7 +16,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -96,39 +95,54 @@ public final class FleetSimulator implements AutoCloseable {
 
   /**
    * Watches presence, creates every robot through the operator's path (service role: {@code
-   * create_robot}, {@code create_robot_api_key}) and starts them, {@code creators} at a time.
+   * create_robot}, {@code create_robot_api_key}), then starts them, {@code creators} at a time: an
+   * operator provisions the fleet before its robots come up.
    */
   public void start() throws IOException, InterruptedException {
     watcherClient = new RealtimeClient(http, URI.create(url), anonKey);
     watcher = watcherClient.channel("robot-fleet", ChannelOptions.presence("fleet-watcher", true));
     watcherClient.start();
+    List<FleetAdmin.Robot> created = Collections.synchronizedList(new ArrayList<>());
+    parallel(i -> created.add(admin.createRobot(settings.namePrefix() + "-" + i, 1)), "created");
+    List<FleetAdmin.Robot> identities = List.copyOf(created);
+    parallel(
+        i -> {
+          SimRobot robot = new SimRobot(this, identities.get(i - 1));
+          robots.add(robot);
+          byId.put(robot.id(), robot);
+          robot.start();
+        },
+        "started");
+  }
+
+  private interface Step {
+    void run(int index) throws IOException;
+  }
+
+  /** Runs {@code step} for 1..robots, {@code creators} at a time; fails when any failed. */
+  private void parallel(Step step, String what) throws IOException {
     Semaphore gate = new Semaphore(settings.creators());
     AtomicInteger failures = new AtomicInteger();
-    List<Future<?>> started = new ArrayList<>();
-    try (ExecutorService starters = Executors.newVirtualThreadPerTaskExecutor()) {
+    try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int i = 1; i <= settings.robots(); i++) {
-        String name = settings.namePrefix() + "-" + i;
-        started.add(
-            starters.submit(
-                () -> {
-                  gate.acquire();
-                  try {
-                    SimRobot robot = new SimRobot(this, admin.createRobot(name, 1));
-                    robots.add(robot);
-                    byId.put(robot.id(), robot);
-                    robot.start();
-                  } catch (IOException | RuntimeException e) {
-                    failures.incrementAndGet();
-                    log.warn("robot {} did not start: {}", name, e.toString());
-                  } finally {
-                    gate.release();
-                  }
-                  return null;
-                }));
+        int index = i;
+        workers.submit(
+            () -> {
+              gate.acquire();
+              try {
+                step.run(index);
+              } catch (IOException | RuntimeException e) {
+                failures.incrementAndGet();
+                log.warn("robot {} not {}: {}", index, what, e.toString());
+              } finally {
+                gate.release();
+              }
+              return null;
+            });
       }
     }
     if (failures.get() > 0) {
-      throw new IOException(failures.get() + " of " + settings.robots() + " robots did not start");
+      throw new IOException(failures.get() + " of " + settings.robots() + " robots not " + what);
     }
   }
 
