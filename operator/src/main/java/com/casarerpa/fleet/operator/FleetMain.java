@@ -1,5 +1,6 @@
 package com.casarerpa.fleet.operator;
 
+import com.casarerpa.fleet.operator.console.ConsoleCommand;
 import com.casarerpa.fleet.operator.fleet.FleetCommand;
 import com.casarerpa.fleet.operator.fleet.JobsCommand;
 import com.casarerpa.fleet.operator.fleet.KeysCommand;
@@ -29,7 +30,8 @@ import picocli.CommandLine.ScopeType;
       WorkflowsCommand.class,
       JobsCommand.class,
       LogsCommand.class,
-      FleetCommand.class
+      FleetCommand.class,
+      ConsoleCommand.class
     },
     footerHeading = "%nExit codes:%n",
     footer = {

@@ -100,6 +100,64 @@ public final class FleetOps {
     return UUID.fromString(api.rpc("enqueue_job", body).asText());
   }
 
+  /** Cancels a job ({@code cancel_job}): at once when queued, else its robot is asked to stop. */
+  public String cancel(UUID jobId, String reason) {
+    ObjectNode params = FleetApi.JSON.createObjectNode().put("p_job_id", jobId.toString());
+    if (reason != null) {
+      params.put("p_reason", reason);
+    }
+    return api.rpc("cancel_job", params).path("status").asText();
+  }
+
+  /**
+   * Queues a finished (failed, timeout, cancelled) job again: a new job with the same workflow,
+   * payload, priority, environment and capabilities; {@code job} is its full row.
+   */
+  public UUID retry(JsonNode job) {
+    String status = job.path("status").asText();
+    if (!java.util.Set.of("failed", "timeout", "cancelled").contains(status)) {
+      throw CliException.failure(
+          "job "
+              + job.path("job_id").asText()
+              + " is "
+              + status
+              + ": only failed, timeout or cancelled jobs are retried");
+    }
+    Map<String, Object> params = new java.util.LinkedHashMap<>();
+    params.put("p_payload", job.path("payload"));
+    params.put("p_priority", job.path("priority").asInt(10));
+    params.put("p_environment", job.path("environment").asText("default"));
+    params.put("p_required_capabilities", job.path("required_capabilities"));
+    params.put("p_max_retries", job.path("max_retries").asInt());
+    params.put("p_timeout_seconds", job.path("timeout_seconds").asInt());
+    if (job.hasNonNull("workflow_json")) {
+      params.put("p_workflow_json", job.path("workflow_json"));
+    }
+    return enqueue(UUID.fromString(job.path("workflow_id").asText()), params);
+  }
+
+  /**
+   * Disables a robot (status {@code maintenance}: it claims nothing) or enables it again (online
+   * when its heartbeat is recent, else offline). Returns the new status, or null when enabling a
+   * robot that is not disabled.
+   */
+  public String setRobotEnabled(JsonNode robot, boolean enabled) {
+    String current = robot.path("status").asText();
+    String next;
+    if (!enabled) {
+      next = "maintenance";
+    } else {
+      if (!"maintenance".equals(current) && !"error".equals(current)) {
+        return null;
+      }
+      Instant beat = Output.instant(robot.path("last_heartbeat"));
+      boolean recent = beat != null && beat.isAfter(Instant.now().minusSeconds(90));
+      next = recent ? "online" : "offline";
+    }
+    api.patch("robots?robot_id=eq." + robot.path("robot_id").asText(), Map.of("status", next));
+    return next;
+  }
+
   public static boolean isUuid(String s) {
     try {
       UUID.fromString(s);

@@ -28,8 +28,8 @@ import picocli.CommandLine.Spec;
 /** {@code jobs enqueue|list|show|cancel|retry}. */
 @Command(name = "jobs", mixinStandardHelpOptions = true, description = "The job queue.")
 public final class JobsCommand {
-  static final Set<String> FINAL = Set.of("completed", "failed", "cancelled", "timeout");
-  static final String COLUMNS =
+  public static final Set<String> FINAL = Set.of("completed", "failed", "cancelled", "timeout");
+  public static final String COLUMNS =
       "job_id,workflow_id,workflow_name,status,priority,environment,required_capabilities,"
           + "robot_uuid,progress,current_node,attempt,retry_count,max_retries,created_at,"
           + "started_at,completed_at,error,cancel_requested_at";
@@ -163,7 +163,8 @@ public final class JobsCommand {
     }
   }
 
-  private static JsonNode value(String text) {
+  /** A {@code --var} value: JSON numbers, booleans, objects, arrays and null kept, else text. */
+  public static JsonNode value(String text) {
     try {
       JsonNode parsed = FleetApi.JSON.readTree(text);
       if (parsed != null
@@ -243,12 +244,7 @@ public final class JobsCommand {
       @Option(names = "--reason", paramLabel = "TEXT") String reason) {
     FleetMain root = FleetMain.of(spec);
     job(root, id, "job_id");
-    ObjectNode params = FleetApi.JSON.createObjectNode().put("p_job_id", id);
-    if (reason != null) {
-      params.put("p_reason", reason);
-    }
-    JsonNode result = root.api().rpc("cancel_job", params);
-    String status = result.path("status").asText();
+    String status = new FleetOps(root.api()).cancel(UUID.fromString(id), reason);
     root.env()
         .out()
         .println(
@@ -272,23 +268,7 @@ public final class JobsCommand {
   int retry(@Parameters(paramLabel = "ID") String id) {
     FleetMain root = FleetMain.of(spec);
     JsonNode job = job(root, id, "*");
-    String status = job.path("status").asText();
-    if (!Set.of("failed", "timeout", "cancelled").contains(status)) {
-      throw CliException.failure(
-          "job " + id + " is " + status + ": only failed, timeout or cancelled jobs are retried");
-    }
-    Map<String, Object> params = new LinkedHashMap<>();
-    params.put("p_payload", job.path("payload"));
-    params.put("p_priority", job.path("priority").asInt(10));
-    params.put("p_environment", job.path("environment").asText("default"));
-    params.put("p_required_capabilities", job.path("required_capabilities"));
-    params.put("p_max_retries", job.path("max_retries").asInt());
-    params.put("p_timeout_seconds", job.path("timeout_seconds").asInt());
-    if (job.hasNonNull("workflow_json")) {
-      params.put("p_workflow_json", job.path("workflow_json"));
-    }
-    UUID newId =
-        new FleetOps(root.api()).enqueue(UUID.fromString(job.path("workflow_id").asText()), params);
+    UUID newId = new FleetOps(root.api()).retry(job);
     root.env().out().println("Queued job " + newId + " (retry of " + id + ")");
     root.env().out().flush();
     return 0;

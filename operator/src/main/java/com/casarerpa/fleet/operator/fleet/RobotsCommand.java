@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -148,30 +147,15 @@ public final class RobotsCommand {
     FleetMain root = FleetMain.of(spec);
     FleetOps ops = new FleetOps(root.api());
     JsonNode row = ops.robot(robot);
-    String id = row.path("robot_id").asText();
-    String next = status;
+    String next = ops.setRobotEnabled(row, status == null);
+    PrintWriter out = root.env().out();
     if (next == null) {
-      if (!"maintenance".equals(row.path("status").asText())
-          && !"error".equals(row.path("status").asText())) {
-        root.env()
-            .out()
-            .println(
-                row.path("name").asText()
-                    + " is not disabled ("
-                    + row.path("status").asText()
-                    + ")");
-        root.env().out().flush();
-        return 0;
-      }
-      Instant beat = Output.instant(row.path("last_heartbeat"));
-      boolean recent = beat != null && beat.isAfter(Instant.now().minusSeconds(90));
-      next = recent ? "online" : "offline";
+      out.println(
+          row.path("name").asText() + " is not disabled (" + row.path("status").asText() + ")");
+    } else {
+      out.println(row.path("name").asText() + ": " + row.path("status").asText() + " -> " + next);
     }
-    root.api().patch("robots?robot_id=eq." + id, Map.of("status", next));
-    root.env()
-        .out()
-        .println(row.path("name").asText() + ": " + row.path("status").asText() + " -> " + next);
-    root.env().out().flush();
+    out.flush();
     return 0;
   }
 }

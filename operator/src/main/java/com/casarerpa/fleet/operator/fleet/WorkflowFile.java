@@ -19,7 +19,48 @@ import java.util.zip.GZIPInputStream;
  * A workflow file checked by the engine before anything is uploaded: a file with errors is reported
  * with the engine's issue codes and never reaches the database.
  */
-record WorkflowFile(Path path, String name, JsonNode json, List<ValidationIssue> warnings) {
+public record WorkflowFile(Path path, String name, JsonNode json, List<ValidationIssue> warnings) {
+
+  /**
+   * The engine's verdict on a workflow document: the file when it has no errors, and every issue.
+   */
+  public record Checked(WorkflowFile file, List<ValidationIssue> issues) {
+    public boolean valid() {
+      return file != null;
+    }
+  }
+
+  /** Checks {@code data} with the engine; {@code origin} names it in messages (a file name). */
+  public static Checked check(byte[] data, String origin, String nameOverride) {
+    List<ValidationIssue> issues;
+    WorkflowDefinition wf;
+    try (WorkflowEngine engine = WorkflowEngine.builder().build()) {
+      wf = WorkflowDefinition.parse(data);
+      issues = engine.validate(wf);
+    } catch (WorkflowValidationException e) {
+      issues = e.issues();
+      wf = null;
+    }
+    if (wf == null || issues.stream().anyMatch(ValidationIssue::isError)) {
+      return new Checked(null, issues);
+    }
+    JsonNode json;
+    try {
+      json = FleetApi.JSON.readTree(data);
+    } catch (IOException e) {
+      return new Checked(
+          null,
+          List.of(ValidationIssue.error("INVALID_JSON", null, origin + ": " + e.getMessage())));
+    }
+    String name = nameOverride;
+    if (name == null || name.isBlank()) {
+      name = wf.name();
+    }
+    if (name == null || name.isBlank()) {
+      name = origin.replaceFirst("(\\.json)?(\\.gz)?$", "");
+    }
+    return new Checked(new WorkflowFile(Path.of(origin), name, json, issues), issues);
+  }
 
   static WorkflowFile read(Path path, String nameOverride, PrintWriter err) {
     byte[] data;
@@ -31,37 +72,20 @@ record WorkflowFile(Path path, String name, JsonNode json, List<ValidationIssue>
     } catch (IOException e) {
       throw CliException.config("cannot read " + path + ": " + e.getMessage());
     }
-    List<ValidationIssue> issues;
-    WorkflowDefinition wf;
-    try (WorkflowEngine engine = WorkflowEngine.builder().build()) {
-      wf = WorkflowDefinition.parse(data);
-      issues = engine.validate(wf);
-    } catch (WorkflowValidationException e) {
-      issues = e.issues();
-      wf = null;
-    }
-    List<ValidationIssue> errors = issues.stream().filter(ValidationIssue::isError).toList();
-    if (!errors.isEmpty() || wf == null) {
-      for (ValidationIssue issue : issues) {
+    Checked checked = check(data, path.getFileName().toString(), nameOverride);
+    if (!checked.valid()) {
+      for (ValidationIssue issue : checked.issues()) {
         err.println("  " + issue);
       }
       err.flush();
+      long errors = checked.issues().stream().filter(ValidationIssue::isError).count();
       throw CliException.failure(
-          path + " is not a valid workflow (" + errors.size() + " error(s)); nothing uploaded");
+          path
+              + " is not a valid workflow ("
+              + Math.max(errors, 1)
+              + " error(s)); nothing uploaded");
     }
-    JsonNode json;
-    try {
-      json = FleetApi.JSON.readTree(data);
-    } catch (IOException e) {
-      throw CliException.failure(path + ": " + e.getMessage());
-    }
-    String name = nameOverride;
-    if (name == null || name.isBlank()) {
-      name = wf.name();
-    }
-    if (name == null || name.isBlank()) {
-      name = path.getFileName().toString().replaceFirst("(\\.json)?(\\.gz)?$", "");
-    }
-    return new WorkflowFile(path, name, json, issues);
+    WorkflowFile file = checked.file();
+    return new WorkflowFile(path, file.name(), file.json(), file.warnings());
   }
 }

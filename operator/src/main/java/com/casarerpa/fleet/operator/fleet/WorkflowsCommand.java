@@ -56,7 +56,7 @@ public final class WorkflowsCommand {
   }
 
   /** Uploads a checked file: a new version of the newest workflow of that name, else a new one. */
-  static UUID push(FleetOps ops, WorkflowFile wf, String description) {
+  public static UUID push(FleetOps ops, WorkflowFile wf, String description) {
     JsonNode existing =
         ops.api()
             .get(

@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * postgres_changes of {@code jobs} and {@code robots} (something changed: read again). Every event
  * calls {@code changed}; the data itself is always re-read from the database.
  */
-final class FleetFeed implements AutoCloseable {
+public final class FleetFeed implements AutoCloseable {
   private final Map<String, Integer> present = new ConcurrentHashMap<>();
   private final PhoenixSocket socket;
 
@@ -24,7 +24,8 @@ final class FleetFeed implements AutoCloseable {
     this.socket = socket;
   }
 
-  static FleetFeed connect(String url, String serviceKey, Runnable changed) throws IOException {
+  public static FleetFeed connect(String url, String serviceKey, Runnable changed)
+      throws IOException {
     PhoenixSocket socket = PhoenixSocket.connect(url, serviceKey, Duration.ofSeconds(5));
     FleetFeed feed = new FleetFeed(socket);
     try {
@@ -84,11 +85,11 @@ final class FleetFeed implements AutoCloseable {
     }
   }
 
-  Set<String> present() {
+  public Set<String> present() {
     return Set.copyOf(present.keySet());
   }
 
-  boolean isLive() {
+  public boolean isLive() {
     return socket.isOpen();
   }
 
