@@ -2,13 +2,15 @@
 --
 --   fleet_settings.presence_budget_per_second   presence messages per second the whole fleet may
 --       cost the project (default 40: 80 % of a Pro project's 50). Hosted Realtime counts every
---       presence_diff delivered to a presence-enabled channel; robots join robot-fleet without
---       receiving presence, so one robot update costs one message per watching dashboard.
+--       presence_diff delivered to a presence-enabled channel, and a channel that tracks is
+--       presence-enabled by the server (even when it joined with presence disabled): one robot's
+--       update costs one message per robot on robot-fleet plus one per watching dashboard.
 --   fleet_settings.presence_watchers   dashboards expected to watch robot-fleet at once (default 1)
 --   robot_presence_budget() -> jsonb (robot RPC, anon + x-robot-api-key)
 --       {fleet_size, presence_budget_per_second, presence_watchers, presence_interval_seconds}
---       presence_interval_seconds = greatest(6.5, fleet_size * watchers / budget): the least time
---       between two presence updates of one robot, so the fleet stays inside the budget.
+--       presence_interval_seconds = greatest(6.5, fleet_size * (fleet_size + watchers) / budget):
+--       the least time between two presence updates of one robot, so the fleet stays inside the
+--       budget (the agent caps it at 10 minutes; beyond that the fleet does not fit, see README).
 --       fleet_size counts every robot row (the provisioned fleet, whether it runs yet or not):
 --       robots read this at start, and a fleet that starts up robot by robot must not let the
 --       first ones space their updates for a fleet of one.
@@ -36,7 +38,7 @@ BEGIN
     'fleet_size', v_size,
     'presence_budget_per_second', v_budget,
     'presence_watchers', v_watchers,
-    'presence_interval_seconds', round(greatest(6.5, v_size * v_watchers / v_budget), 1));
+    'presence_interval_seconds', round(greatest(6.5, v_size::numeric * (v_size + v_watchers) / v_budget), 1));
 END
 $$;
 

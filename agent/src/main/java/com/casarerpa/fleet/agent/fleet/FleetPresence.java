@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
  * Supabase allows about 5 presence messages per 30 s per channel, so updates are coalesced: at most
  * one every {@link #spacing()} (at least {@link #MIN_SPACING}); a change inside that window is sent
  * when it ends. The project's presence quota is shared by the whole fleet, so the spacing grows
- * with the fleet: {@link #adapt} takes {@code robot_presence_budget()}'s interval (fleet size ×
- * watchers / budget), capped at {@link #MAX_SPACING}.
+ * with the fleet: {@link #adapt} takes {@code robot_presence_budget()}'s interval (N × (N +
+ * watchers) / budget: every update reaches every robot), capped at {@link #MAX_SPACING}.
  */
 public final class FleetPresence {
   public static final Duration MIN_SPACING = Duration.ofMillis(6_500);

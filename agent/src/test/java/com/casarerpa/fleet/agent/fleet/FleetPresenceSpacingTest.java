@@ -15,8 +15,8 @@ class FleetPresenceSpacingTest {
   }
 
   @Test
-  void a_thousand_robots_on_a_pro_budget_update_presence_every_25_seconds() {
-    // robot_presence_budget(): 1000 robots x 1 watcher / 40 messages per second
+  void the_interval_the_budget_asks_for_is_taken() {
+    // robot_presence_budget() asked for 25 s (N x (N + watchers) / budget)
     var budget = Json.MAPPER.createObjectNode().put("presence_interval_seconds", 25.0);
     assertThat(FleetPresence.spacingFrom(budget, FleetPresence.MIN_SPACING))
         .isEqualTo(Duration.ofSeconds(25));

@@ -201,7 +201,9 @@ class RealtimeQuotaTest {
             robot.key());
     JsonNode defaults = rest.rpc("robot_presence_budget", Map.of(), RetryPolicy.QUICK);
     assertThat(defaults.path("presence_budget_per_second").asDouble()).isEqualTo(40.0);
-    assertThat(defaults.path("presence_interval_seconds").asDouble()).isEqualTo(6.5);
+    int fleet = defaults.path("fleet_size").asInt();
+    assertThat(defaults.path("presence_interval_seconds").asDouble())
+        .isEqualTo(Math.max(6.5, Math.round(fleet * (fleet + 1) / 40.0 * 10) / 10.0));
 
     operatorBudget(0.1);
     try {
@@ -209,7 +211,7 @@ class RealtimeQuotaTest {
       int size = tight.path("fleet_size").asInt();
       assertThat(size).isGreaterThanOrEqualTo(1);
       assertThat(tight.path("presence_interval_seconds").asDouble())
-          .isEqualTo(Math.max(6.5, Math.round(size / 0.1 * 10) / 10.0));
+          .isEqualTo(Math.max(6.5, Math.round(size * (size + 1) / 0.1 * 10) / 10.0));
     } finally {
       operatorBudget(40);
     }
