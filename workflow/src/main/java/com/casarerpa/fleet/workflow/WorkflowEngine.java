@@ -110,9 +110,10 @@ public final class WorkflowEngine implements AutoCloseable {
     private boolean allowFileAccessOutsideWorkFolder;
     private boolean ownHttp;
     private CredentialsProvider credentials = CredentialsProvider.NONE;
+    private PathMap pathMap = PathMap.NONE;
 
     private Grants grants() {
-      return new Grants(allowRunCommand, credentials);
+      return new Grants(allowRunCommand, credentials, pathMap);
     }
 
     /**
@@ -173,6 +174,16 @@ public final class WorkflowEngine implements AutoCloseable {
      */
     public Builder allowRunCommand(boolean allow) {
       this.allowRunCommand = allow;
+      return this;
+    }
+
+    /**
+     * Where the Windows folders workflows name ({@code C:\temp\test.xlsx}) live on this robot (the
+     * agent's {@code CASARE_PATH_MAP}); default none, so a workflow naming one is refused on a
+     * non-Windows robot before it runs.
+     */
+    public Builder pathMap(PathMap map) {
+      this.pathMap = Objects.requireNonNull(map, "map");
       return this;
     }
 

@@ -65,7 +65,8 @@ final class RunCommand implements Callable<Integer> {
               EngineExecutor.standard(
                   config.dataDir().resolve("work"),
                   config.workflowHttp(),
-                  config.credentials().provider()));
+                  config.credentials().provider(),
+                  config.pathMap()));
     } catch (ConfigException e) {
       System.err.println(e.getMessage());
       return AgentExit.CONFIG.code();

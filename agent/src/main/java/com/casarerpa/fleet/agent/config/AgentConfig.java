@@ -1,6 +1,7 @@
 package com.casarerpa.fleet.agent.config;
 
 import com.casarerpa.fleet.workflow.LogLevel;
+import com.casarerpa.fleet.workflow.PathMap;
 import com.casarerpa.fleet.workflow.net.InternalAddressPolicy;
 import java.net.URI;
 import java.nio.file.Path;
@@ -46,7 +47,8 @@ public record AgentConfig(
     boolean fleetMaintenance,
     boolean wakeups,
     InternalAddressPolicy workflowHttp,
-    WorkflowCredentials credentials) {
+    WorkflowCredentials credentials,
+    PathMap pathMap) {
   public static final int OPS_DISABLED = -1;
 
   public AgentConfig {
@@ -123,6 +125,7 @@ public record AgentConfig(
     private boolean wakeups = Boolean.parseBoolean(text(Setting.ROBOT_WAKEUPS));
     private InternalAddressPolicy workflowHttp = InternalAddressPolicy.parse(null);
     private WorkflowCredentials credentials = WorkflowCredentials.NONE;
+    private PathMap pathMap = PathMap.NONE;
 
     private Builder(URI supabaseUrl, String anonKey, String robotApiKey) {
       this.supabaseUrl = supabaseUrl;
@@ -278,6 +281,12 @@ public record AgentConfig(
       return this;
     }
 
+    /** Where Windows folders named by workflows live on this robot ({@code CASARE_PATH_MAP}). */
+    public Builder pathMap(PathMap value) {
+      pathMap = value;
+      return this;
+    }
+
     public AgentConfig build() {
       String host = hostname != null ? hostname : ConfigReader.localHostname();
       return new AgentConfig(
@@ -308,7 +317,8 @@ public record AgentConfig(
           fleetMaintenance,
           wakeups,
           workflowHttp,
-          credentials);
+          credentials,
+          pathMap);
     }
   }
 

@@ -1,6 +1,7 @@
 package com.casarerpa.fleet.agent.config;
 
 import com.casarerpa.fleet.workflow.LogLevel;
+import com.casarerpa.fleet.workflow.PathMap;
 import com.casarerpa.fleet.workflow.net.InternalAddressPolicy;
 import java.net.InetAddress;
 import java.net.URI;
@@ -94,6 +95,7 @@ public final class ConfigReader {
             .fleetMaintenance(bool(Setting.ROBOT_FLEET_MAINTENANCE))
             .wakeups(bool(Setting.ROBOT_WAKEUPS))
             .workflowHttp(workflowHttp())
+            .pathMap(pathMap())
             .credentials(
                 WorkflowCredentials.read(
                     text(Setting.CASARE_CREDENTIALS_FILE).map(Path::of).orElse(null),
@@ -173,6 +175,15 @@ public final class ConfigReader {
               + e.getMessage()
               + "; e.g. WORKFLOW_HTTP_ALLOW=127.0.0.1,10.0.0.0/8");
       return InternalAddressPolicy.parse("");
+    }
+  }
+
+  private PathMap pathMap() {
+    try {
+      return PathMap.parse(text(Setting.CASARE_PATH_MAP).orElse(""));
+    } catch (IllegalArgumentException e) {
+      problems.add(describe(Setting.CASARE_PATH_MAP) + ": " + e.getMessage());
+      return PathMap.NONE;
     }
   }
 

@@ -46,7 +46,13 @@ enum Setting {
   CASARE_CREDENTIALS_FILE(
       "",
       false,
-      "JSON file of workflow service credentials, {\"gmail\": {\"access_token\": \"...\"}}; chmod 600");
+      "JSON file of workflow service credentials, {\"gmail\": {\"access_token\": \"...\"}}; chmod 600"),
+  CASARE_PATH_MAP(
+      "",
+      false,
+      "where Windows folders named by workflows live here, e.g. C:\\temp=/var/lib/casare-agent/files;"
+          + " ';' between entries; a relative target is inside the job's folder; default none"
+          + " (such workflows are refused)");
 
   private final String defaultValue;
   private final boolean secret;

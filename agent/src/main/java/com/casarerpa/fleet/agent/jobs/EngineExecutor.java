@@ -3,6 +3,7 @@ package com.casarerpa.fleet.agent.jobs;
 import com.casarerpa.fleet.agent.internal.Json;
 import com.casarerpa.fleet.workflow.CancellationToken;
 import com.casarerpa.fleet.workflow.LogLevel;
+import com.casarerpa.fleet.workflow.PathMap;
 import com.casarerpa.fleet.workflow.RunListener;
 import com.casarerpa.fleet.workflow.RunOptions;
 import com.casarerpa.fleet.workflow.RunResult;
@@ -52,16 +53,24 @@ public final class EngineExecutor implements WorkflowExecutor {
     return new EngineExecutor(WorkflowEngine.builder().workRoot(workRoot).httpPolicy(http).build());
   }
 
-  /**
-   * What the agent runs: HTTP limited by {@code http}, service secrets from {@code credentials}.
-   */
+  /** HTTP limited by {@code http}, service secrets from {@code credentials}, no path map. */
   public static EngineExecutor standard(
       Path workRoot, InternalAddressPolicy http, CredentialsProvider credentials) {
+    return standard(workRoot, http, credentials, PathMap.NONE);
+  }
+
+  /**
+   * What the agent runs: HTTP limited by {@code http}, service secrets from {@code credentials},
+   * Windows folders of workflows mapped by {@code paths} ({@code CASARE_PATH_MAP}).
+   */
+  public static EngineExecutor standard(
+      Path workRoot, InternalAddressPolicy http, CredentialsProvider credentials, PathMap paths) {
     return new EngineExecutor(
         WorkflowEngine.builder()
             .workRoot(workRoot)
             .httpPolicy(http)
             .credentials(credentials)
+            .pathMap(paths)
             .build());
   }
 

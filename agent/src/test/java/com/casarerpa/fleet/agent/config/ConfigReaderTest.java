@@ -195,6 +195,29 @@ class ConfigReaderTest {
   }
 
   @Test
+  void casare_path_map_reaches_the_engine_and_a_bad_entry_is_named() {
+    AgentConfig config =
+        AgentConfig.fromSettings(
+            TestKeys.settings(
+                "http://127.0.0.1:1", "CASARE_PATH_MAP", "C:\\temp=/var/tmp/casare;D:\\in=in"));
+    assertThat(config.pathMap().map("c:\\TEMP\\test.xlsx"))
+        .hasValue(
+            new com.casarerpa.fleet.workflow.PathMap.Mapped(
+                "/var/tmp/casare", List.of("test.xlsx")));
+    assertThat(config.pathMap().map("D:\\in\\a.csv")).isPresent();
+    assertThat(
+            AgentConfig.fromSettings(TestKeys.settings("http://127.0.0.1:1")).pathMap().isEmpty())
+        .as("default: no path map")
+        .isTrue();
+    assertThatThrownBy(
+            () ->
+                AgentConfig.fromSettings(
+                    TestKeys.settings("http://127.0.0.1:1", "CASARE_PATH_MAP", "/tmp=/var/tmp")))
+        .hasMessageContaining("CASARE_PATH_MAP")
+        .hasMessageContaining("WINDOWS_FOLDER=TARGET");
+  }
+
+  @Test
   void a_config_file_holding_the_robot_key_that_others_can_read_is_warned_about()
       throws IOException {
     org.junit.jupiter.api.Assumptions.assumeTrue(

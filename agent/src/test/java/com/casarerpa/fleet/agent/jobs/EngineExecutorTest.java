@@ -7,8 +7,12 @@ import com.casarerpa.fleet.agent.internal.Json;
 import com.casarerpa.fleet.agent.support.Workflows;
 import com.casarerpa.fleet.workflow.CancellationToken;
 import com.casarerpa.fleet.workflow.LogLevel;
+import com.casarerpa.fleet.workflow.PathMap;
+import com.casarerpa.fleet.workflow.net.InternalAddressPolicy;
+import com.casarerpa.fleet.workflow.nodes.CredentialsProvider;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
@@ -64,6 +68,33 @@ class EngineExecutorTest {
     assertThat(result.output().path("executed_nodes").asInt()).isEqualTo(3);
     assertThat(logs).contains("INFO hello robot");
     assertThat(progress).isNotEmpty().last().isEqualTo(100);
+  }
+
+  @Test
+  void windows_paths_go_through_the_robots_path_map_and_are_refused_without_it() throws Exception {
+    ObjectNode write = Json.MAPPER.createObjectNode();
+    write.put("file_path", "C:\\temp\\report.txt").put("content", "from the robot");
+    ObjectNode workflow = Workflows.linear("windows path").node("WriteFileNode", write).end();
+    Path files = Files.createDirectories(work.resolve("files"));
+
+    ExecutionResult refused =
+        EngineExecutor.standard(work.resolve("jobs"))
+            .execute(
+                job(workflow, Json.MAPPER.createObjectNode()), listener, new CancellationToken());
+    assertThat(refused.status()).isEqualTo(ExecutionResult.Status.FAILED);
+    assertThat(refused.retryable()).isFalse();
+    assertThat(refused.errorMessage()).contains("C:\\temp\\report.txt").contains("CASARE_PATH_MAP");
+
+    ExecutionResult mapped =
+        EngineExecutor.standard(
+                work.resolve("jobs"),
+                InternalAddressPolicy.parse(""),
+                CredentialsProvider.NONE,
+                PathMap.parse("C:\\temp=" + files))
+            .execute(
+                job(workflow, Json.MAPPER.createObjectNode()), listener, new CancellationToken());
+    assertThat(mapped.status()).isEqualTo(ExecutionResult.Status.COMPLETED);
+    assertThat(files.resolve("report.txt")).hasContent("from the robot");
   }
 
   @Test

@@ -4,6 +4,7 @@ import com.casarerpa.fleet.operator.CliException;
 import com.casarerpa.fleet.operator.FleetApi;
 import com.casarerpa.fleet.workflow.WorkflowEngine;
 import com.casarerpa.fleet.workflow.model.WorkflowDefinition;
+import com.casarerpa.fleet.workflow.validate.IssueCodes;
 import com.casarerpa.fleet.workflow.validate.ValidationIssue;
 import com.casarerpa.fleet.workflow.validate.WorkflowValidationException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,6 +14,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -20,6 +22,18 @@ import java.util.zip.GZIPInputStream;
  * with the engine's issue codes and never reaches the database.
  */
 public record WorkflowFile(Path path, String name, JsonNode json, List<ValidationIssue> warnings) {
+
+  /**
+   * Findings that depend on the robot, not on the workflow: a capability, a service's credentials
+   * or a Windows folder mapping that this (operator's) engine lacks but the robot that claims the
+   * job may have. Uploading must not refuse them; the robot refuses the job before running it if it
+   * lacks them too.
+   */
+  private static final Set<String> ROBOT_DEPENDENT =
+      Set.of(
+          IssueCodes.NEEDS_CAPABILITY,
+          IssueCodes.NEEDS_CREDENTIALS,
+          IssueCodes.UNMAPPED_WINDOWS_PATH);
 
   /**
    * The engine's verdict on a workflow document: the file when it has no errors, and every issue.
@@ -36,7 +50,7 @@ public record WorkflowFile(Path path, String name, JsonNode json, List<Validatio
     WorkflowDefinition wf;
     try (WorkflowEngine engine = WorkflowEngine.builder().build()) {
       wf = WorkflowDefinition.parse(data);
-      issues = engine.validate(wf);
+      issues = engine.validate(wf).stream().map(WorkflowFile::asRobotRequirement).toList();
     } catch (WorkflowValidationException e) {
       issues = e.issues();
       wf = null;
@@ -60,6 +74,16 @@ public record WorkflowFile(Path path, String name, JsonNode json, List<Validatio
       name = origin.replaceFirst("(\\.json)?(\\.gz)?$", "");
     }
     return new Checked(new WorkflowFile(Path.of(origin), name, json, issues), issues);
+  }
+
+  private static ValidationIssue asRobotRequirement(ValidationIssue issue) {
+    if (!issue.isError() || !ROBOT_DEPENDENT.contains(issue.code())) {
+      return issue;
+    }
+    return ValidationIssue.warning(
+        issue.code(),
+        issue.nodeId(),
+        issue.message() + " (only a robot that has this can run the workflow)");
   }
 
   static WorkflowFile read(Path path, String nameOverride, PrintWriter err) {

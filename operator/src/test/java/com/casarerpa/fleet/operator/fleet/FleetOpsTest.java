@@ -140,6 +140,25 @@ class FleetOpsTest {
   }
 
   @Test
+  void a_workflow_needing_what_a_robot_may_have_is_uploaded_with_a_warning() throws Exception {
+    Path browser = dir.resolve("browser.json");
+    Files.writeString(
+        browser,
+        """
+        {"metadata": {"name": "needs-browser"},
+         "nodes": {"click": {"node_id": "click", "node_type": "ClickElementNode",
+                             "config": {"selector": "#go"}}},
+         "connections": []}
+        """);
+    Cli.Result result = cli.run("workflows", "push", browser.toString());
+    assertThat(result.code()).as(result.toString()).isZero();
+    assertThat(result.out())
+        .contains("WARNING NEEDS_CAPABILITY [click]")
+        .contains("only a robot that has this can run the workflow");
+    assertThat(cli.run("workflows", "list").out()).contains("needs-browser");
+  }
+
+  @Test
   void a_bad_workflow_gets_the_engines_codes_and_is_not_uploaded() throws Exception {
     Path bad = dir.resolve("bad.json");
     Files.writeString(

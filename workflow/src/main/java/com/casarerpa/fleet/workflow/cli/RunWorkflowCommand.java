@@ -2,6 +2,7 @@ package com.casarerpa.fleet.workflow.cli;
 
 import com.casarerpa.fleet.workflow.CancellationToken;
 import com.casarerpa.fleet.workflow.LogLevel;
+import com.casarerpa.fleet.workflow.PathMap;
 import com.casarerpa.fleet.workflow.RunListener;
 import com.casarerpa.fleet.workflow.RunOptions;
 import com.casarerpa.fleet.workflow.RunResult;
@@ -59,15 +60,26 @@ final class RunWorkflowCommand implements Callable<Integer> {
   @Option(names = "--allow-run-command", description = "allow RunCommandNode")
   boolean allowRunCommand;
 
+  @Option(
+      names = "--path-map",
+      paramLabel = "WINDOWS_FOLDER=DIR",
+      description =
+          "where a Windows folder the workflow names lives here, e.g. 'C:\\temp=/srv/files' (a"
+              + " relative DIR is inside the working folder); entries separated by ';'"
+              + " (default: $CASARE_PATH_MAP)")
+  String pathMap = System.getenv("CASARE_PATH_MAP");
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     WorkflowDefinition wf;
     Map<String, Object> variables;
+    PathMap paths;
     try {
       wf = WorkflowFiles.read(file);
       variables = parseVars(vars);
+      paths = PathMap.parse(pathMap);
     } catch (WorkflowValidationException e) {
       WorkflowFiles.print(err, e.issues());
       return WorkflowCommand.EXIT_INVALID;
@@ -76,7 +88,8 @@ final class RunWorkflowCommand implements Callable<Integer> {
       err.flush();
       return WorkflowCommand.EXIT_INVALID;
     }
-    WorkflowEngine engine = WorkflowEngine.builder().allowRunCommand(allowRunCommand).build();
+    WorkflowEngine engine =
+        WorkflowEngine.builder().allowRunCommand(allowRunCommand).pathMap(paths).build();
     CancellationToken token = new CancellationToken();
     Thread hook = new Thread(() -> token.cancel("interrupted (Ctrl-C)"), "workflow-cli-cancel");
     Runtime.getRuntime().addShutdownHook(hook);

@@ -33,7 +33,28 @@ final class ConfigKeys {
           Map.entry(
               "GetXMLAttributeNode", Set.of("xml_string", "xpath", "attribute_name", "attribute")),
           Map.entry("XMLToJsonNode", Set.of("xml_string", "include_attributes", "text_key")),
-          Map.entry("JsonToXMLNode", Set.of("json_data", "root_tag", "pretty_print")));
+          Map.entry("JsonToXMLNode", Set.of("json_data", "root_tag", "pretty_print")),
+          // the original's server/login keys are accepted and ignored: the robot's credentials
+          Map.entry(
+              "MarkEmailNode",
+              Set.of(
+                  "email_uid",
+                  "mark_as",
+                  "folder",
+                  "imap_server",
+                  "imap_port",
+                  "username",
+                  "password")),
+          Map.entry(
+              "SaveAttachmentNode",
+              Set.of(
+                  "email_uid",
+                  "save_path",
+                  "folder",
+                  "imap_server",
+                  "imap_port",
+                  "username",
+                  "password")));
 
   private ConfigKeys() {}
 

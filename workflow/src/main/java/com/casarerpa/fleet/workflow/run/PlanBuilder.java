@@ -2,6 +2,7 @@ package com.casarerpa.fleet.workflow.run;
 
 import static com.casarerpa.fleet.workflow.validate.IssueCodes.*;
 
+import com.casarerpa.fleet.workflow.PathMap;
 import com.casarerpa.fleet.workflow.expr.EvaluationException;
 import com.casarerpa.fleet.workflow.expr.Expression;
 import com.casarerpa.fleet.workflow.model.Connection;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Compiles a {@link WorkflowDefinition} against a {@link NodeRegistry}: resolves types, builds
@@ -63,6 +65,7 @@ public final class PlanBuilder {
     }
     int userNodes = nodes.size();
     boolean[] hasExecIn = wire(wf.connections());
+    checkRequiredInputs();
     int entry = entry(hasExecIn);
     PlanNode[] array = nodes.toArray(PlanNode[]::new);
     new GraphAnalysis(array, entry, issues).run();
@@ -86,6 +89,7 @@ public final class PlanBuilder {
     }
     checkGrants(def);
     checkConfigKeys(def, type);
+    checkWindowsPaths(def, type);
     types.put(def.id(), type);
     pn.undeclaredExecOut = !type.execOutputs().contains("exec_out");
     try {
@@ -96,6 +100,102 @@ public final class PlanBuilder {
               INVALID_CONFIG, def.id(), pn.label() + " has an unusable config: " + e.getMessage()));
     }
     compileCondition(pn);
+  }
+
+  /** An input a node fails without, and the original's error when it is missing. */
+  private record RequiredInput(List<String> keys, String originalError) {}
+
+  private static final Map<String, RequiredInput> REQUIRED_INPUTS =
+      Map.of(
+          "RandomChoiceNode",
+              new RequiredInput(List.of("items", "list"), "items list cannot be empty"),
+          "MergePDFsNode",
+              new RequiredInput(List.of("input_files"), "input_files list is required"),
+          "SplitPDFNode", new RequiredInput(List.of("input_file"), "input_file is required"));
+
+  /**
+   * Warns ({@code MISSING_INPUT}) about a node whose required input is neither configured nor
+   * connected: it will fail when it runs, as the original's does. A warning, not an error: the run
+   * may never reach it, and the robot does what the original would.
+   */
+  private void checkRequiredInputs() {
+    for (PlanNode pn : nodes) {
+      RequiredInput required = REQUIRED_INPUTS.get(pn.type);
+      if (pn.disabled || required == null) {
+        continue;
+      }
+      boolean given = false;
+      for (String key : required.keys()) {
+        Object v = pn.config.raw(key);
+        boolean empty =
+            v == null
+                || (v instanceof String text && text.isBlank())
+                || (v instanceof List<?> list && list.isEmpty());
+        given |= !empty;
+      }
+      for (PlanNode.DataInput in : pn.dataInputs) {
+        given |= required.keys().contains(in.targetPort());
+      }
+      if (!given) {
+        issues.add(
+            ValidationIssue.warning(
+                MISSING_INPUT,
+                pn.id,
+                pn.label()
+                    + " has no "
+                    + required.keys().getFirst()
+                    + " (none configured, none connected), so it fails when it runs, as the"
+                    + " original's does (\""
+                    + required.originalError()
+                    + "\"); give it "
+                    + required.keys().getFirst()));
+      }
+    }
+  }
+
+  /** Config keys whose names say they hold a file or folder path. */
+  private static final Pattern PATH_KEY =
+      Pattern.compile(
+          "(?i).*(path|file|dir|folder|destination|location|attachment|output|input).*");
+
+  /**
+   * Refuses a Windows absolute path in a path-like config key that the robot's {@link PathMap} does
+   * not cover (on a non-Windows robot): the node would fail when it runs, after the nodes before
+   * it. Triggers are skipped (their config is not used on a robot, see {@code TriggerNodes}), and
+   * so are keys the node does not read (those get {@code UNUSED_CONFIG_KEY}).
+   */
+  private void checkWindowsPaths(NodeDefinition def, NodeType type) {
+    if (def.disabled() || PathMap.WINDOWS_HOST || def.type().endsWith("TriggerNode")) {
+      return;
+    }
+    for (Map.Entry<String, Object> e : def.config().entrySet()) {
+      java.util.Set<String> read = type.configKeys();
+      if (!PATH_KEY.matcher(e.getKey()).matches() || (read != null && !read.contains(e.getKey()))) {
+        continue;
+      }
+      List<?> values =
+          e.getValue() instanceof List<?> l ? l : List.of(String.valueOf(e.getValue()));
+      for (Object v : values) {
+        if (v instanceof String path
+            && PathMap.isWindowsAbsolute(path)
+            && grants.pathMap().map(path).isEmpty()) {
+          issues.add(
+              ValidationIssue.error(
+                  UNMAPPED_WINDOWS_PATH,
+                  def.id(),
+                  "node '"
+                      + def.id()
+                      + "' ("
+                      + def.type()
+                      + ") names the Windows path '"
+                      + path
+                      + "' ("
+                      + e.getKey()
+                      + "), which this robot has no folder for: "
+                      + PathMap.advice(path)));
+        }
+      }
+    }
   }
 
   /** Warns about config keys the type does not read (a typo, or another node's key). */

@@ -113,7 +113,7 @@ public final class PlanRunner {
             cancel,
             listener == null ? RunListener.NONE : listener,
             http,
-            new WorkFolder(folder, allowEscape),
+            new WorkFolder(folder, allowEscape, grants.pathMap()),
             options.nodeTimeout(),
             jobTimeout,
             grants);

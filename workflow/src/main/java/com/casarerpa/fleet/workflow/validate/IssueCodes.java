@@ -27,6 +27,15 @@ public final class IssueCodes {
   /** A config key the node does not read (a warning: a typo or a key of another node). */
   public static final String UNUSED_CONFIG_KEY = "UNUSED_CONFIG_KEY";
 
+  /**
+   * A Windows absolute path ({@code C:\temp\x.xlsx}) in a node's config, on a robot that is not
+   * Windows and maps no folder covering it ({@code CASARE_PATH_MAP}).
+   */
+  public static final String UNMAPPED_WINDOWS_PATH = "UNMAPPED_WINDOWS_PATH";
+
+  /** A warning: a node's required input is neither configured nor connected. */
+  public static final String MISSING_INPUT = "MISSING_INPUT";
+
   public static final String INVALID_CONFIG = "INVALID_CONFIG";
   public static final String ORPHANED_CONNECTION = "ORPHANED_CONNECTION";
   public static final String SELF_CONNECTION = "SELF_CONNECTION";

@@ -6,11 +6,14 @@ import com.casarerpa.fleet.workflow.RecordingListener;
 import com.casarerpa.fleet.workflow.RunOptions;
 import com.casarerpa.fleet.workflow.RunResult;
 import com.casarerpa.fleet.workflow.RunStatus;
+import com.casarerpa.fleet.workflow.TestWorkflow;
 import com.casarerpa.fleet.workflow.WorkflowEngine;
+import com.casarerpa.fleet.workflow.model.WorkflowDefinition;
 import com.casarerpa.fleet.workflow.nodes.CredentialsProvider;
 import com.casarerpa.fleet.workflow.validate.ValidationIssue;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,11 +24,11 @@ class CorpusDetailsTest {
   private final RecordingListener listener = new RecordingListener();
 
   private RunResult run(String file, WorkflowEngine engine) throws Exception {
-    return engine.run(
-        CorpusWorkflowsTest.load(file),
-        RunOptions.DEFAULTS.withWorkingDirectory(work),
-        listener,
-        null);
+    return run(CorpusWorkflowsTest.load(file), engine);
+  }
+
+  private RunResult run(WorkflowDefinition wf, WorkflowEngine engine) {
+    return engine.run(wf, RunOptions.DEFAULTS.withWorkingDirectory(work), listener, null);
   }
 
   private RunResult run(String file) throws Exception {
@@ -55,6 +58,47 @@ class CorpusDetailsTest {
     assertThat(work.resolve("stress_test_file.txt")).doesNotExist();
     assertThat(listener.messages()).isEmpty();
     assertThat(r.nodeOutputs().get("delete_file")).containsEntry("deleted", true);
+  }
+
+  @Test
+  void corpus_values_are_the_originals() throws Exception {
+    // IncrementVariableNode yields a float; DictToJsonNode is json.dumps (", " and ": ")
+    RunResult vars = run("batch_1_1_variables");
+    assertThat(vars.status()).isEqualTo(RunStatus.COMPLETED);
+    assertThat(vars.nodeOutputs().get("increment_counter")).containsEntry("value", 52.0);
+    assertThat(vars.nodeOutputs().get("dict_to_json"))
+        .containsEntry(
+            "json_string",
+            "{\"name\": \"Alice\", \"age\": 30, \"city\": \"NYC\", \"country\": \"USA\", \"y\": 200}");
+    // "{}" for a missing dict
+    RunResult dicts = run("batch_7_1_dict");
+    assertThat(dicts.nodeOutputs().get("dict_to_json")).containsEntry("json_string", "{}");
+    // an unresolved {{node.port}} list reference is [] (ListSortNode's port is result, not
+    // sorted_list; ListUniqueNode's is result, not unique_list)
+    RunResult lists = run("batch_1_2_lists");
+    assertThat(lists.nodeOutputs().get("list_reverse")).containsEntry("result", List.of());
+    assertThat(lists.nodeOutputs().get("list_slice")).containsEntry("result", List.of());
+    assertThat(lists.nodeOutputs().get("list_sort"))
+        .containsEntry("result", List.of(1L, 3L, 3L, 5L, 8L, 9L, 10L));
+    // RandomNumberNode: integer_only defaults to false, so a float in [min_value, max_value]
+    RunResult utility = run("batch_5_1_utility");
+    assertThat(utility.nodeOutputs().get("random_number").get("result"))
+        .isInstanceOfSatisfying(Double.class, d -> assertThat(d).isBetween(1.0, 100.0));
+    // FileSystemSuperNode's port names (the older names stay as aliases)
+    RunResult files = run("batch_2_1_files");
+    Path dir = work.toAbsolutePath().normalize().resolve("test_output/node_tests_v2");
+    Map<String, Map<String, Object>> out = files.nodeOutputs();
+    assertThat(out.get("fs_mkdir")).containsEntry("dir_path", dir.toString());
+    assertThat(out.get("fs_exists")).containsEntry("is_dir", false).containsEntry("is_file", true);
+    assertThat(out.get("fs_copy"))
+        .containsEntry("dest_path", dir.resolve("test_copy.txt").toString())
+        .containsEntry("bytes_copied", 22L);
+    assertThat(out.get("fs_list"))
+        .containsEntry(
+            "items",
+            List.of(dir.resolve("test.txt").toString(), dir.resolve("test_copy.txt").toString()));
+    assertThat(out.get("fs_delete"))
+        .containsEntry("deleted_path", dir.resolve("test_moved.txt").toString());
   }
 
   @Test
@@ -122,6 +166,119 @@ class CorpusDetailsTest {
               assertThat(i.nodeId()).isEqualTo("wait_node");
               assertThat(i.message()).contains("'seconds'").contains("duration");
             });
+  }
+
+  @Test
+  void batch_1_4_and_8_6_are_refused_naming_the_originals_own_failure() throws Exception {
+    RunResult math = run("batch_1_4_math");
+    assertThat(math.executedNodes()).isZero();
+    assertThat(math.issues())
+        .filteredOn(ValidationIssue::isError)
+        .singleElement()
+        .satisfies(
+            i -> {
+              assertThat(i.code()).isEqualTo("INVALID_CONFIG");
+              assertThat(i.nodeId()).isEqualTo("math_length");
+              assertThat(i.message())
+                  .contains("fails here too")
+                  .contains("\"Unknown operation: length\"")
+                  .contains("TextLengthNode");
+            });
+    RunResult lists = run("batch_8_6_more_list");
+    assertThat(lists.executedNodes()).isZero();
+    assertThat(lists.issues())
+        .filteredOn(ValidationIssue::isError)
+        .singleElement()
+        .satisfies(
+            i -> {
+              assertThat(i.nodeId()).isEqualTo("structured_data");
+              assertThat(i.message())
+                  .contains("fails here too")
+                  .contains("\"Unknown action: parse\"");
+            });
+    // and the node before it would fail first, in the original as here: said by a warning
+    assertThat(lists.issues())
+        .filteredOn(i -> i.code().equals("MISSING_INPUT"))
+        .singleElement()
+        .satisfies(
+            i -> {
+              assertThat(i.isError()).isFalse();
+              assertThat(i.nodeId()).isEqualTo("random_choice");
+              assertThat(i.message()).contains("\"items list cannot be empty\"");
+            });
+    assertThat(
+            WorkflowEngine.builder()
+                .workRoot(work)
+                .build()
+                .validate(CorpusWorkflowsTest.load("batch_7_7_documents")))
+        .filteredOn(i -> i.code().equals("MISSING_INPUT"))
+        .extracting(ValidationIssue::nodeId)
+        .containsExactly("pdf_merge", "pdf_split");
+  }
+
+  @Test
+  void host_nodes_are_refused_by_validate_not_at_their_turn_in_a_run() throws Exception {
+    TestWorkflow chain = TestWorkflow.create();
+    for (int i = 1; i <= 7; i++) {
+      chain.node("set" + i, "SetVariableNode", "variable_name", "v" + i, "value", i);
+    }
+    chain.node("cmd", "RunCommandNode", "command", "echo hi");
+    chain.chain("set1", "set2", "set3", "set4", "set5", "set6", "set7", "cmd");
+    var wf = chain.parse();
+    WorkflowEngine plain = WorkflowEngine.builder().workRoot(work).build();
+    assertThat(plain.validate(wf))
+        .filteredOn(ValidationIssue::isError)
+        .singleElement()
+        .satisfies(
+            i -> {
+              assertThat(i.code()).isEqualTo("NEEDS_CAPABILITY");
+              assertThat(i.nodeId()).isEqualTo("cmd");
+              assertThat(i.message()).contains("needs capability host").contains("allowRunCommand");
+            });
+    RunResult r = run(wf, plain);
+    assertThat(r.invalidWorkflow()).isTrue();
+    assertThat(r.executedNodes()).as("no node ran, not even the first seven").isZero();
+    assertThat(WorkflowEngine.builder().workRoot(work).allowRunCommand(true).build().validate(wf))
+        .filteredOn(ValidationIssue::isError)
+        .isEmpty();
+    // the original's other host modules are refused alike, by validate alone
+    assertThat(plain.validate(CorpusWorkflowsTest.load("batch_8_7_more_system")))
+        .filteredOn(i -> i.message().contains("needs capability host"))
+        .extracting(ValidationIssue::nodeId)
+        .containsExactlyInAnyOrder(
+            "env_var",
+            "process_list",
+            "process_kill",
+            "list_services",
+            "get_service_status",
+            "run_batch",
+            "run_python_file");
+  }
+
+  @Test
+  void validate_warns_about_config_keys_the_node_does_not_read() throws Exception {
+    WorkflowEngine plain = WorkflowEngine.builder().workRoot(work).build();
+    assertThat(plain.validate(CorpusWorkflowsTest.load("batch_7_2_error_handling")))
+        .filteredOn(i -> i.code().equals("UNUSED_CONFIG_KEY"))
+        .singleElement()
+        .satisfies(
+            i -> {
+              assertThat(i.isError()).isFalse();
+              assertThat(i.nodeId()).isEqualTo("retry_node");
+              assertThat(i.message()).contains("'max_retries'").contains("max_attempts");
+            });
+    // batch_7_6's keys the original ignores too (it reads save_path and mark_as): warnings, and
+    // the Windows path under the ignored 'path' key is not refused
+    assertThat(plain.validate(CorpusWorkflowsTest.load("batch_7_6_email")))
+        .filteredOn(i -> i.code().equals("UNUSED_CONFIG_KEY"))
+        .extracting(
+            ValidationIssue::nodeId,
+            i -> i.message().contains("'path'") || i.message().contains("'as_read'"))
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("save_attachment", true),
+            org.assertj.core.groups.Tuple.tuple("mark_email", true));
+    assertThat(plain.validate(CorpusWorkflowsTest.load("batch_7_6_email")))
+        .noneMatch(i -> i.code().equals("UNMAPPED_WINDOWS_PATH"));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package com.casarerpa.fleet.workflow.corpus;
 
+import com.casarerpa.fleet.workflow.PathMap;
 import com.casarerpa.fleet.workflow.WorkflowEngine;
 import com.casarerpa.fleet.workflow.fakes.LocalFtpServer;
 import com.casarerpa.fleet.workflow.fakes.LocalMailServer;
@@ -19,15 +20,20 @@ import org.apache.poi.xssf.usermodel.XSSFWorkbook;
 import org.apache.poi.xwpf.usermodel.XWPFDocument;
 
 /**
- * The robots the corpus table names: {@code default} (no host access, no credentials), {@code host}
- * (host nodes allowed), {@code files} (default, with the documents batch_7_7 opens created first in
- * the job folder, under the Windows-style names the workflow uses), {@code ftp} (credentials for a
- * local FTP server holding the files batch_7_3 touches), {@code email} (credentials for a local
- * GreenMail SMTP/IMAP server), {@code telegram}, {@code whatsapp}, {@code gmail}, {@code sheets}
- * and {@code drive} (credentials whose base URL is a loopback fake of the API).
+ * The robots the corpus table names: {@code default} (no host access, no credentials, no path map),
+ * {@code host} (host nodes allowed), {@code files} (the path map {@code C:\temp=temp}, with the
+ * documents batch_7_7 opens created first in that folder of the job folder), {@code ftp}
+ * (credentials for a local FTP server holding the files batch_7_3 touches), {@code email}
+ * (credentials for a local GreenMail SMTP/IMAP server), {@code telegram}, {@code whatsapp}, {@code
+ * gmail}, {@code sheets} and {@code drive} (credentials whose base URL is a loopback fake of the
+ * API). The {@code drive} robot maps {@code C:\temp} like {@code files} and has the {@code
+ * test.txt} batch_8_3 uploads there.
  */
 final class CorpusRobots {
   private CorpusRobots() {}
+
+  /** The corpus' Windows folder, inside the job's working folder. */
+  static final PathMap TEMP_MAP = PathMap.parse("C:\\temp=temp");
 
   /** A robot's engine and the local services it talks to. */
   record Robot(WorkflowEngine engine, List<AutoCloseable> services) implements AutoCloseable {
@@ -47,7 +53,10 @@ final class CorpusRobots {
     switch (robot) {
       case "default" -> {}
       case "host" -> b.allowRunCommand(true);
-      case "files" -> createDocuments(workDir);
+      case "files" -> {
+        b.pathMap(TEMP_MAP);
+        createDocuments(Files.createDirectories(workDir.resolve("temp")));
+      }
       case "ftp" -> {
         Path root = Files.createDirectories(workDir.resolve("ftp-root"));
         Files.writeString(root.resolve("file.txt"), "twelve bytes");
@@ -83,6 +92,11 @@ final class CorpusRobots {
                         "base_url", api.url("/").toString()))));
       }
       case "gmail", "sheets", "drive" -> {
+        if (robot.equals("drive")) {
+          b.pathMap(TEMP_MAP);
+          Files.writeString(
+              Files.createDirectories(workDir.resolve("temp")).resolve("test.txt"), "upload me");
+        }
         MockWebServer api =
             fakeApi(
                 "{\"messages\":[{\"id\":\"m1\",\"threadId\":\"t1\"}],\"spreadsheetId\":\"s1\","
@@ -110,18 +124,18 @@ final class CorpusRobots {
 
   private static void createDocuments(Path dir) throws Exception {
     try (XSSFWorkbook wb = new XSSFWorkbook();
-        OutputStream out = Files.newOutputStream(dir.resolve("C:\\temp\\test.xlsx"))) {
+        OutputStream out = Files.newOutputStream(dir.resolve("test.xlsx"))) {
       wb.createSheet("Sheet1").createRow(0).createCell(0).setCellValue("hello");
       wb.write(out);
     }
     try (XWPFDocument doc = new XWPFDocument();
-        OutputStream out = Files.newOutputStream(dir.resolve("C:\\temp\\test.docx"))) {
+        OutputStream out = Files.newOutputStream(dir.resolve("test.docx"))) {
       doc.createParagraph().createRun().setText("the old text");
       doc.write(out);
     }
     try (PDDocument pdf = new PDDocument()) {
       pdf.addPage(new PDPage());
-      pdf.save(dir.resolve("C:\\temp\\test.pdf").toFile());
+      pdf.save(dir.resolve("test.pdf").toFile());
     }
   }
 }

@@ -3,6 +3,10 @@ package com.casarerpa.fleet.workflow.corpus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.casarerpa.fleet.workflow.Fixtures;
 import com.casarerpa.fleet.workflow.RecordingListener;
 import com.casarerpa.fleet.workflow.RunOptions;
@@ -25,12 +29,14 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs all 37 files of the CasareRPA repository's own workflows ({@code
  * ../shared/fixtures/casare-corpus}) and checks the table in {@code workflow/README.md} against
  * what happens: the test fails when the README and reality disagree. Also checks the acceptance
- * points that hold for every file: no UNKNOWN_NODE_TYPE, no stack trace in any outcome.
+ * points that hold for every file: no UNKNOWN_NODE_TYPE, no stack trace in any outcome, log line
+ * (listener) or log event (SLF4J, at DEBUG, engine and local services alike).
  */
 class CorpusWorkflowsTest {
   private static final String START = "<!-- corpus-table:start -->";
@@ -170,9 +176,28 @@ class CorpusWorkflowsTest {
         .as("every corpus file has a README row")
         .containsAll(files);
     List<Row> actual = new ArrayList<>();
-    for (Row expected : readme.values()) {
-      actual.add(run(expected.file(), expected.robot()));
+    Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+    Level rootLevel = root.getLevel();
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    root.addAppender(logs);
+    root.setLevel(Level.DEBUG); // everything the engine and the local services log
+    try {
+      for (Row expected : readme.values()) {
+        actual.add(run(expected.file(), expected.robot()));
+      }
+    } finally {
+      root.detachAppender(logs);
+      root.setLevel(rootLevel);
     }
+    assertThat(logs.list).as("the runs logged something").isNotEmpty();
+    assertThat(logs.list)
+        .as("no log line of the corpus runs carries a stack trace")
+        .allSatisfy(
+            e -> {
+              assertThat(e.getThrowableProxy()).as("%s", e.getFormattedMessage()).isNull();
+              assertThat(e.getFormattedMessage()).doesNotContain("\tat ");
+            });
     List<Row> expected = List.copyOf(readme.values());
     List<String> mismatches = new ArrayList<>();
     for (int i = 0; i < expected.size(); i++) {

@@ -76,7 +76,10 @@ class DocumentNodesTest {
               null);
       assertThat(r.status()).isEqualTo(RunStatus.FAILED);
       assertThat(r.errorMessage())
-          .isEqualTo("open: file not found: nope.xlsx (in the job's working folder)");
+          .isEqualTo(
+              "open: file not found: nope.xlsx (looked for "
+                  + work.toAbsolutePath().normalize().resolve("nope.xlsx")
+                  + ")");
     }
   }
 

@@ -94,8 +94,11 @@ final class DataNodes {
               throw new NodeException(
                   "unknown action '"
                       + action
-                      + "'; use one of Read CSV, Write CSV, Read JSON, Write JSON (the original"
-                      + " refuses it too)");
+                      + "': the original's StructuredDataSuperNode fails here too, at run time,"
+                      + " with \"Unknown action: "
+                      + action
+                      + "\"; use one of Read CSV, Write CSV, Read JSON, Write JSON (text is"
+                      + " parsed by JsonParseNode or ParseXMLNode)");
         };
     for (NodeType t : FileNodes.all()) {
       if (t.name().equals(name)) {

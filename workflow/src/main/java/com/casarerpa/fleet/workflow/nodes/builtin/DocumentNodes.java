@@ -107,7 +107,7 @@ final class DocumentNodes {
     Path p = ctx.resolvePath(name);
     if (!createIfMissing && !Files.isRegularFile(p)) {
       throw new NodeException(
-          ctx.nodeId() + ": file not found: " + name + " (in the job's working folder)",
+          ctx.nodeId() + ": file not found: " + name + " (looked for " + p + ")",
           "FileNotFoundError",
           null);
     }

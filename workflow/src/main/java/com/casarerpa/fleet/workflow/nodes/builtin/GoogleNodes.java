@@ -794,7 +794,9 @@ final class GoogleNodes {
           ctx.nodeId()
               + ": file not found: "
               + ctx.string("file_path", "")
-              + " (in the job's working folder)",
+              + " (looked for "
+              + file
+              + ")",
           "FileNotFoundError",
           null);
     }

@@ -32,7 +32,15 @@ final class MathNodes {
   private static Node math(NodeConfig config) throws NodeException {
     String op = config.text("operation", "add").strip().toLowerCase(Locale.ROOT);
     if (!OPERATIONS.contains(op)) {
-      throw new NodeException("unknown operation '" + op + "'; use one of " + OPERATIONS);
+      throw new NodeException(
+          "unknown operation '"
+              + op
+              + "': the original's MathOperationNode fails here too, at run time, with"
+              + " \"Unknown operation: "
+              + op
+              + "\"; use one of "
+              + OPERATIONS
+              + ("length".equals(op) ? " (the length of a text is TextLengthNode)" : ""));
     }
     return ctx -> {
       double a = operand(ctx, "a", 0);
