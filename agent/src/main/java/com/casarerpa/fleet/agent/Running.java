@@ -23,10 +23,12 @@ import com.casarerpa.fleet.agent.ops.Health;
 import com.casarerpa.fleet.agent.supabase.ChannelOptions;
 import com.casarerpa.fleet.agent.supabase.RealtimeChannel;
 import com.casarerpa.fleet.agent.supabase.RealtimeClient;
+import com.casarerpa.fleet.agent.supabase.RealtimeQuota;
 import com.casarerpa.fleet.agent.supabase.RetryPolicy;
 import com.casarerpa.fleet.agent.supabase.RobotKeyRejected;
 import com.casarerpa.fleet.agent.supabase.SupabaseException;
 import com.casarerpa.fleet.agent.supabase.SupabaseRest;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -86,6 +88,7 @@ final class Running {
   private final ProgressReporter progress;
   private final FleetPresence presence;
   private final RealtimeClient realtime;
+  private final ScheduledExecutorService fleet;
   private final InstantSource clock;
   private final Duration cancelGrace;
 
@@ -93,12 +96,22 @@ final class Running {
     this.robot = robot;
     this.rest = parts.rest();
     this.realtime = parts.realtime();
+    this.fleet = parts.fleet();
     this.clock = parts.clock();
     this.cancelGrace = config.cancelGrace();
     MeterRegistry metrics = parts.metrics();
     int capacity = Math.max(1, Math.min(config.maxConcurrentJobs(), robot.maxConcurrentJobs()));
     this.active = new ActiveJobs(capacity);
     Gauge.builder("agent.jobs.running", active, ActiveJobs::size).register(metrics);
+    Gauge.builder("agent.realtime.connected", realtime, r -> r.isConnected() ? 1 : 0)
+        .description("1 while the Realtime socket is open")
+        .register(metrics);
+    for (RealtimeQuota.Kind kind : RealtimeQuota.Kind.values()) {
+      FunctionCounter.builder("agent.realtime.quota.refusals", realtime.quota(), q -> q.count(kind))
+          .description("times a Realtime quota of the project refused or closed this robot")
+          .tag("quota", kind.tag())
+          .register(metrics);
+    }
     this.heartbeat =
         new Heartbeat(
             rest,
@@ -160,7 +173,15 @@ final class Running {
     active.onChange(presence::changed);
   }
 
+  /** How often the fleet's presence budget is read again (the fleet grows and shrinks). */
+  static final Duration PRESENCE_BUDGET_REFRESH = Duration.ofMinutes(10);
+
   void start() {
+    fleet.scheduleWithFixedDelay(
+        this::readPresenceBudget,
+        0,
+        PRESENCE_BUDGET_REFRESH.toMillis(),
+        java.util.concurrent.TimeUnit.MILLISECONDS);
     presence.changed();
     heartbeat.start();
     progress.start();
@@ -170,6 +191,24 @@ final class Running {
 
   Registration robot() {
     return robot;
+  }
+
+  /**
+   * Reads {@code robot_presence_budget()} and spaces presence updates to fit it. A project without
+   * that RPC (an older schema) keeps the default spacing; a failure waits for the next refresh.
+   */
+  private void readPresenceBudget() {
+    try {
+      Duration before = presence.spacing();
+      Duration now = presence.adapt(rest.rpc("robot_presence_budget", Map.of(), RetryPolicy.QUICK));
+      if (!now.equals(before)) {
+        log.info(
+            "presence updates at most every {} s (fleet presence budget)", now.toMillis() / 1000.0);
+      }
+    } catch (SupabaseException e) {
+      log.debug(
+          "presence budget not read ({}); spacing stays {}", e.getMessage(), presence.spacing());
+    }
   }
 
   /** The workers this part runs, for {@code /healthz}. */

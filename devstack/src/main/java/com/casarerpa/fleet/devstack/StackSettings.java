@@ -15,7 +15,12 @@ import java.util.Objects;
  * @param host the address to bind (loopback by default: this is a development stand-in)
  */
 public record StackSettings(
-    int port, Path dataDirectory, String jwtSecret, Path functionsDirectory, String host) {
+    int port,
+    Path dataDirectory,
+    String jwtSecret,
+    Path functionsDirectory,
+    String host,
+    String realtimePlan) {
   public static final int DEFAULT_PORT = 54321;
   public static final String DEFAULT_HOST = "127.0.0.1";
 
@@ -23,6 +28,9 @@ public record StackSettings(
     Objects.requireNonNull(jwtSecret, "jwtSecret");
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(functionsDirectory, "functionsDirectory");
+    if (realtimePlan != null) {
+      com.casarerpa.fleet.devstack.realtime.RealtimePlan.named(realtimePlan);
+    }
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("--port must be 0..65535, got " + port);
     }
@@ -31,7 +39,7 @@ public record StackSettings(
   /** Ephemeral database, free port, demo secret: what tests use. */
   public static StackSettings ephemeral() {
     return new StackSettings(
-        0, null, DemoKeys.JWT_SECRET, defaultFunctionsDirectory(), DEFAULT_HOST);
+        0, null, DemoKeys.JWT_SECRET, defaultFunctionsDirectory(), DEFAULT_HOST, null);
   }
 
   /**
@@ -47,18 +55,28 @@ public record StackSettings(
   }
 
   public StackSettings withPort(int newPort) {
-    return new StackSettings(newPort, dataDirectory, jwtSecret, functionsDirectory, host);
+    return new StackSettings(
+        newPort, dataDirectory, jwtSecret, functionsDirectory, host, realtimePlan);
   }
 
   public StackSettings withDataDirectory(Path dir) {
-    return new StackSettings(port, dir, jwtSecret, functionsDirectory, host);
+    return new StackSettings(port, dir, jwtSecret, functionsDirectory, host, realtimePlan);
   }
 
   public StackSettings withJwtSecret(String secret) {
-    return new StackSettings(port, dataDirectory, secret, functionsDirectory, host);
+    return new StackSettings(port, dataDirectory, secret, functionsDirectory, host, realtimePlan);
   }
 
   public StackSettings withFunctionsDirectory(Path dir) {
-    return new StackSettings(port, dataDirectory, jwtSecret, dir, host);
+    return new StackSettings(port, dataDirectory, jwtSecret, dir, host, realtimePlan);
+  }
+
+  /**
+   * Enforces a hosted plan's Realtime quotas ({@code free}, {@code pro}, {@code team}, {@code
+   * unlimited}; see {@code realtime.RealtimePlan}); null keeps the self-hosted server's defaults.
+   * {@code devstack.realtime.<name>} system properties still override single values.
+   */
+  public StackSettings withRealtimePlan(String plan) {
+    return new StackSettings(port, dataDirectory, jwtSecret, functionsDirectory, host, plan);
   }
 }

@@ -66,8 +66,7 @@ public final class Output {
     for (var it = row.fieldNames(); it.hasNext(); ) {
       width = Math.max(width, it.next().length());
     }
-    for (var it = row.fields(); it.hasNext(); ) {
-      var field = it.next();
+    for (var field : row.properties()) {
       out.printf("%-" + (width + 1) + "s %s%n", field.getKey() + ":", text(field.getValue()));
     }
     out.flush();

@@ -23,7 +23,7 @@ public final class ConfigSources {
   private static final Logger log = LoggerFactory.getLogger(ConfigSources.class);
 
   /** The file looked for when {@code --config} is not given. */
-  public static final String DEFAULT_FILE_NAME = "agent.env";
+  static final String DEFAULT_FILE_NAME = "agent.env";
 
   /** A raw value and the layer it came from. */
   record Value(String text, String source) {}
@@ -146,7 +146,7 @@ public final class ConfigSources {
   }
 
   /** Things worth fixing that do not stop the agent (a config file others can read). */
-  public List<String> warnings() {
+  List<String> warnings() {
     return List.copyOf(warnings);
   }
 

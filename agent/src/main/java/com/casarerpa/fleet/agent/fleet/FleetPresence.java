@@ -15,10 +15,16 @@ import java.util.concurrent.TimeUnit;
 /**
  * This robot's presence on {@code robot-fleet} (key = robot_id), with the payload of CONTRACT §6.
  * Supabase allows about 5 presence messages per 30 s per channel, so updates are coalesced: at most
- * one every {@link #MIN_SPACING}; a change inside that window is sent when it ends.
+ * one every {@link #spacing()} (at least {@link #MIN_SPACING}); a change inside that window is sent
+ * when it ends. The project's presence quota is shared by the whole fleet, so the spacing grows
+ * with the fleet: {@link #adapt} takes {@code robot_presence_budget()}'s interval (N × (N +
+ * watchers) / budget: every update reaches every robot), capped at {@link #MAX_SPACING}.
  */
 public final class FleetPresence {
-  public static final Duration MIN_SPACING = Duration.ofMillis(6_500);
+  static final Duration MIN_SPACING = Duration.ofMillis(6_500);
+
+  /** The longest spacing a budget can ask for (a robot's presence must not go stale for good). */
+  public static final Duration MAX_SPACING = Duration.ofMinutes(10);
 
   private final RealtimeChannel channel;
   private final Registration robot;
@@ -27,6 +33,7 @@ public final class FleetPresence {
   private final Instant onlineAt;
   private final ScheduledExecutorService timers;
   private final InstantSource clock;
+  private Duration spacing = MIN_SPACING;
   private Instant lastSent = Instant.MIN;
   private boolean pending;
   private String statusOverride;
@@ -52,10 +59,43 @@ public final class FleetPresence {
     if (pending) {
       return;
     }
-    Instant due = lastSent.equals(Instant.MIN) ? clock.instant() : lastSent.plus(MIN_SPACING);
+    Instant due = lastSent.equals(Instant.MIN) ? clock.instant() : lastSent.plus(spacing);
     long wait = Math.max(0, Duration.between(clock.instant(), due).toMillis());
     pending = true;
     timers.schedule(this::send, wait, TimeUnit.MILLISECONDS);
+  }
+
+  /** The least time between two presence updates of this robot now. */
+  public synchronized Duration spacing() {
+    return spacing;
+  }
+
+  /**
+   * Applies the fleet's presence budget: {@code presence_interval_seconds} of {@code
+   * robot_presence_budget()}, kept within [{@link #MIN_SPACING}, {@link #MAX_SPACING}]; a missing
+   * or malformed value leaves the spacing as it is.
+   *
+   * @return the spacing now in force
+   */
+  public synchronized Duration adapt(com.fasterxml.jackson.databind.JsonNode budget) {
+    spacing = spacingFrom(budget, spacing);
+    return spacing;
+  }
+
+  /** The spacing {@code budget} asks for, clamped; {@code current} when it asks for nothing. */
+  static Duration spacingFrom(com.fasterxml.jackson.databind.JsonNode budget, Duration current) {
+    com.fasterxml.jackson.databind.JsonNode seconds = budget.path("presence_interval_seconds");
+    if (seconds.isNumber() && seconds.asDouble() > 0) {
+      return clamp(Duration.ofMillis(Math.round(seconds.asDouble() * 1000)));
+    }
+    return current;
+  }
+
+  static Duration clamp(Duration wanted) {
+    if (wanted.compareTo(MIN_SPACING) < 0) {
+      return MIN_SPACING;
+    }
+    return wanted.compareTo(MAX_SPACING) > 0 ? MAX_SPACING : wanted;
   }
 
   /** Shows {@code status} instead of online/busy (e.g. "stopping"); null goes back. */

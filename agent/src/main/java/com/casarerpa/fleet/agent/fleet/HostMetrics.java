@@ -29,7 +29,7 @@ public final class HostMetrics {
   }
 
   /** A snapshot; called from the heartbeat thread only. */
-  public synchronized Map<String, Object> snapshot(int currentJobs) {
+  synchronized Map<String, Object> snapshot(int currentJobs) {
     long[] ticks = cpu.getSystemCpuLoadTicks();
     double load = cpu.getSystemCpuLoadBetweenTicks(previousTicks);
     previousTicks = ticks;

@@ -16,7 +16,13 @@ import java.util.function.LongSupplier;
  * most one action per window, while a robot that keeps winning jobs answers each hint at once.
  */
 public final class HintGate {
-  private final ScheduledExecutorService timers;
+  /** Runs a task once after a delay; refuses ({@link RejectedExecutionException}) when stopping. */
+  @FunctionalInterface
+  interface Later {
+    void run(Runnable task, long delayNanos);
+  }
+
+  private final Later later;
   private final long windowNanos;
   private final LongSupplier nanoTime;
   private final Runnable action;
@@ -25,12 +31,16 @@ public final class HintGate {
   private boolean pending;
 
   public HintGate(ScheduledExecutorService timers, Duration window, Runnable action) {
-    this(timers, window, System::nanoTime, action);
+    this(
+        (task, delay) -> timers.schedule(task, delay, TimeUnit.NANOSECONDS),
+        window,
+        System::nanoTime,
+        action);
   }
 
-  HintGate(
-      ScheduledExecutorService timers, Duration window, LongSupplier nanoTime, Runnable action) {
-    this.timers = timers;
+  /** With a driven clock and scheduler (tests). */
+  HintGate(Later later, Duration window, LongSupplier nanoTime, Runnable action) {
+    this.later = later;
     this.windowNanos = window.toNanos();
     this.nanoTime = nanoTime;
     this.action = action;
@@ -62,7 +72,7 @@ public final class HintGate {
 
   private void schedule(long delayNanos) {
     try {
-      timers.schedule(this::fire, delayNanos, TimeUnit.NANOSECONDS);
+      later.run(this::fire, delayNanos);
     } catch (RejectedExecutionException e) {
       synchronized (this) {
         pending = false; // stopping: the hint no longer matters

@@ -106,7 +106,7 @@ public final class ClaimLoop {
   }
 
   /** Asks for a claim attempt now: a job was queued, a slot freed up, or we reconnected. */
-  public void wake() {
+  void wake() {
     wakeup.signal();
   }
 

@@ -23,7 +23,7 @@ public record ClaimedJob(
     String environment) {
 
   /** Reads one element of the {@code claim_jobs} result. */
-  public static ClaimedJob fromJson(JsonNode row) {
+  static ClaimedJob fromJson(JsonNode row) {
     return new ClaimedJob(
         UUID.fromString(row.path("job_id").asText()),
         UUID.fromString(row.path("claim_token").asText()),

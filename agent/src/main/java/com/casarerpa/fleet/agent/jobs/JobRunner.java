@@ -73,7 +73,7 @@ public final class JobRunner {
   }
 
   /** Reserves a slot for {@code job}; call on the claiming thread, then {@link #run} elsewhere. */
-  public RunningJob hold(ClaimedJob job) {
+  RunningJob hold(ClaimedJob job) {
     return active.add(job);
   }
 

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ProgressReporter {
   private static final Logger log = LoggerFactory.getLogger(ProgressReporter.class);
-  public static final Duration PERIOD = Duration.ofSeconds(1);
+  static final Duration PERIOD = Duration.ofSeconds(1);
 
   private final SupabaseRest rest;
   private final ActiveJobs active;

@@ -33,7 +33,7 @@ public final class RunningJob {
    * The run's cancellation, the engine's own token: the workflow watches it, abort actions hang on
    * it. Cancel it only through {@link #requestStop}, which records why.
    */
-  public CancellationToken cancellation() {
+  CancellationToken cancellation() {
     return token;
   }
 
@@ -42,7 +42,7 @@ public final class RunningJob {
    * decided ({@link #seal}). Returns true if this call set the reason; then the token is cancelled
    * (its abort actions run on this thread and must be quick).
    */
-  public boolean requestStop(CancelReason why) {
+  boolean requestStop(CancelReason why) {
     synchronized (this) {
       if (sealed || stopReason != null) {
         return false;

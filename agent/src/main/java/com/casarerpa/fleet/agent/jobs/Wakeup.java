@@ -15,7 +15,7 @@ public final class Wakeup {
   }
 
   /** Waits until signalled or {@code timeout} passes; returns true when signalled. */
-  public boolean await(Duration timeout) throws InterruptedException {
+  boolean await(Duration timeout) throws InterruptedException {
     boolean signalled = permits.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS);
     permits.drainPermits();
     return signalled;

@@ -45,6 +45,8 @@ public final class RealtimeChannel {
   private State state = State.IDLE;
   private String joinRef;
   private int joinAttempt;
+  private int quotaAttempt;
+  private boolean quotaClosed;
   private ScheduledFuture<?> joinTimeout;
   private ObjectNode tracked;
   private final Map<String, Integer> presenceMetas = new HashMap<>();
@@ -68,7 +70,7 @@ public final class RealtimeChannel {
   }
 
   /** Presence metas on this channel (others' and ours), when joined with receivePresence. */
-  public int presenceCount() {
+  int presenceCount() {
     return presenceCount;
   }
 
@@ -184,7 +186,10 @@ public final class RealtimeChannel {
       }
       case "system" -> {
         if ("error".equals(message.payload().path("status").asText())) {
-          log.warn("realtime {}: {}", topic, message.payload().path("message").asText());
+          String text = message.payload().path("message").asText();
+          if (!quotaRefusal(text)) {
+            log.warn("realtime {}: {}", topic, text);
+          }
         }
       }
       default -> log.trace("{}: ignoring event {}", topic, message.event());
@@ -200,13 +205,21 @@ public final class RealtimeChannel {
     }
     cancelTimeout();
     if (!"ok".equals(message.replyStatus())) {
-      log.warn("joining {} refused: {}", topic, message.payload().path("response"));
-      rejoinLater();
+      JsonNode response = message.payload().path("response");
+      String reason = response.path("reason").asText(response.toString());
+      if (quotaRefusal(reason)) {
+        quotaClosed = false;
+        rejoinAfter(RealtimeClient.QUOTA_BACKOFF.delay(quotaAttempt++).toMillis());
+      } else {
+        log.warn("joining {} refused: {}", topic, response);
+        rejoinLater();
+      }
       return;
     }
     state = State.JOINED;
     joined = true;
     joinAttempt = 0;
+    quotaAttempt = 0;
     client.joinSucceeded();
     if (tracked != null) {
       sendPresence("track", tracked);
@@ -223,14 +236,35 @@ public final class RealtimeChannel {
       state = State.IDLE;
       return;
     }
+    if (quotaClosed) {
+      quotaClosed = false;
+      log.debug("realtime channel {} closed for quota; rejoining later", topic);
+      rejoinAfter(RealtimeClient.QUOTA_BACKOFF.delay(quotaAttempt++).toMillis());
+      return;
+    }
     log.warn("realtime channel {} ended ({}); rejoining", topic, message.event());
     rejoinLater();
   }
 
+  /** Counts and reports a quota refusal; false when {@code text} names no quota. */
+  private boolean quotaRefusal(String text) {
+    return RealtimeQuota.classify(text)
+        .map(
+            kind -> {
+              client.quotaOnLoop().refused(kind, text, topic);
+              quotaClosed = true;
+              return true;
+            })
+        .orElse(false);
+  }
+
   private void rejoinLater() {
+    rejoinAfter(REJOIN.delay(joinAttempt++).toMillis());
+  }
+
+  private void rejoinAfter(long wait) {
     joined = false;
     state = State.JOINING;
-    long wait = REJOIN.delay(joinAttempt++).toMillis();
     client
         .loop()
         .schedule(

@@ -40,6 +40,13 @@ public final class RealtimeClient {
   public static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(25);
   public static final Duration JOIN_TIMEOUT = Duration.ofSeconds(10);
 
+  /**
+   * After a refusal for the project's quota (429), the socket is retried after a full-jitter wait
+   * of up to this long, so that hundreds of refused robots do not keep knocking.
+   */
+  public static final Backoff QUOTA_BACKOFF =
+      new Backoff(Duration.ofSeconds(30), Duration.ofMinutes(5));
+
   private final OkHttpClient http;
   private final String url;
   private final String accessToken;
@@ -49,11 +56,13 @@ public final class RealtimeClient {
   private final GuardedScheduler loop = new GuardedScheduler("agent-realtime");
   private final Map<String, RealtimeChannel> channels = new LinkedHashMap<>();
   private final AtomicLong refs = new AtomicLong();
+  private final RealtimeQuota quota = new RealtimeQuota();
 
   // owned by the loop thread
   private WebSocket socket;
   private String pendingHeartbeat;
   private int reconnectAttempt;
+  private int quotaAttempt;
   private boolean stopped;
   private ScheduledFuture<?> heartbeatTask;
   private volatile boolean connected;
@@ -120,6 +129,11 @@ public final class RealtimeClient {
     return connected;
   }
 
+  /** The project's Realtime quotas that refused this client, counted (for {@code /metrics}). */
+  public RealtimeQuota quota() {
+    return quota;
+  }
+
   /**
    * Leaves every channel (which removes this client's presence), closes the socket and stops the
    * loop thread; idempotent, returns within about {@code deadline}.
@@ -159,6 +173,7 @@ public final class RealtimeClient {
       return;
     }
     connected = true;
+    quotaAttempt = 0;
     pendingHeartbeat = null;
     long millis = heartbeatInterval.toMillis();
     heartbeatTask =
@@ -168,6 +183,15 @@ public final class RealtimeClient {
   }
 
   private void lost(WebSocket ws, String reason) {
+    lost(ws, reason, null);
+  }
+
+  /**
+   * The socket is gone; reconnect later. {@code quotaText} is the server's refusal when the
+   * project's quota refused it (429): counted, warned about once, retried after {@link
+   * #QUOTA_BACKOFF}.
+   */
+  private void lost(WebSocket ws, String reason, String quotaText) {
     if (ws != socket || stopped) {
       return;
     }
@@ -176,6 +200,15 @@ public final class RealtimeClient {
     connected = false;
     cancelHeartbeat();
     channels.values().forEach(RealtimeChannel::disconnected);
+    if (quotaText != null) {
+      RealtimeQuota.Kind kind =
+          RealtimeQuota.classify(quotaText).orElse(RealtimeQuota.Kind.CONNECTIONS);
+      quota.refused(kind, quotaText, "socket");
+      Duration wait = QUOTA_BACKOFF.delay(quotaAttempt++);
+      log.debug("realtime refused for quota; retry in {} ms", wait.toMillis());
+      loop.schedule(this::connect, wait.toMillis(), TimeUnit.MILLISECONDS);
+      return;
+    }
     Duration wait = reconnectBackoff.delay(reconnectAttempt++);
     if (wasConnected || reconnectAttempt == 1) {
       log.warn("realtime connection lost ({}); reconnecting in {} ms", reason, wait.toMillis());
@@ -244,6 +277,10 @@ public final class RealtimeClient {
     return connected;
   }
 
+  RealtimeQuota quotaOnLoop() {
+    return quota;
+  }
+
   void joinSucceeded() {
     reconnectAttempt = 0;
   }
@@ -283,7 +320,20 @@ public final class RealtimeClient {
           response != null
               ? "HTTP " + response.code()
               : Secrets.scrub(t.toString(), accessTokenForScrub);
-      hand(() -> lost(ws, why));
+      String quotaText = response != null && response.code() == 429 ? refusal(response) : null;
+      hand(() -> lost(ws, why, quotaText));
+    }
+
+    /** The {@code error} of a 429 refusal's JSON body, or a stand-in when it has none. */
+    private String refusal(Response response) {
+      try {
+        okhttp3.ResponseBody body = response.body();
+        String text = body == null ? "" : body.string();
+        String error = Json.MAPPER.readTree(text).path("error").asText("");
+        return error.isEmpty() ? "HTTP 429 Too many connected users" : error;
+      } catch (java.io.IOException | RuntimeException e) {
+        return "HTTP 429 Too many connected users";
+      }
     }
   }
 }

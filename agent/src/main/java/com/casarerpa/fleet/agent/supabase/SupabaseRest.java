@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
 public final class SupabaseRest {
   private static final Logger log = LoggerFactory.getLogger(SupabaseRest.class);
   private static final MediaType JSON = MediaType.get("application/json");
-  public static final String ROBOT_KEY_HEADER = "x-robot-api-key";
+  static final String ROBOT_KEY_HEADER = "x-robot-api-key";
 
   private final OkHttpClient http;
   private final String baseUrl;

@@ -54,6 +54,7 @@ public final class FakeFleetBackend implements AutoCloseable {
   private volatile boolean down;
   private volatile boolean keyRevoked;
   private volatile int leaseSeconds = 30;
+  private volatile int heartbeatSeconds = 1;
   private final java.util.Set<String> held = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final java.util.concurrent.atomic.AtomicInteger waiting =
       new java.util.concurrent.atomic.AtomicInteger();
@@ -64,6 +65,12 @@ public final class FakeFleetBackend implements AutoCloseable {
 
   public FakeFleetBackend() throws IOException {
     server = new FakePhoenixServer(this::answer);
+  }
+
+  /** The timing {@code robot_register} hands out (default: a 30 s lease, a heartbeat a second). */
+  public void serverTiming(int leaseSeconds, int heartbeatSeconds) {
+    this.leaseSeconds = leaseSeconds;
+    this.heartbeatSeconds = heartbeatSeconds;
   }
 
   public URI url() {
@@ -256,7 +263,7 @@ public final class FakeFleetBackend implements AutoCloseable {
     robot.putNull("tenant_id");
     ObjectNode settings = reply.putObject("settings");
     settings.put("lease_seconds", leaseSeconds);
-    settings.put("heartbeat_interval_seconds", 1);
+    settings.put("heartbeat_interval_seconds", heartbeatSeconds);
     settings.put("offline_threshold_seconds", 10);
     settings.put("job_poll_interval_seconds", 30);
     settings.put("maintenance_interval_seconds", 5);

@@ -9,6 +9,7 @@ import com.casarerpa.fleet.workflow.CancellationToken;
 import com.casarerpa.fleet.workflow.LogLevel;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -70,19 +71,14 @@ public final class FakeWorkflowExecutor implements WorkflowExecutor {
     }
   }
 
+  /** The workflow's own work taking {@code millis}: over early on a cancel unless stubborn. */
   private static void sleep(long millis, CancellationToken cancel, boolean ignoreCancel)
       throws InterruptedException {
-    long end = System.currentTimeMillis() + millis;
-    while (System.currentTimeMillis() < end) {
-      if (cancel.isCancelled() && !ignoreCancel) {
-        return;
-      }
-      if (ignoreCancel) {
-        // a stubborn workflow: only an interrupt stops it
-        Thread.sleep(Math.min(20, Math.max(1, end - System.currentTimeMillis())));
-      } else {
-        Thread.sleep(Math.min(10, Math.max(1, end - System.currentTimeMillis())));
-      }
+    if (ignoreCancel) {
+      // a stubborn workflow: only an interrupt stops it
+      Thread.sleep(millis);
+    } else {
+      cancel.await(Duration.ofMillis(millis));
     }
   }
 }

@@ -5,6 +5,7 @@ import static com.casarerpa.fleet.devstack.schema.Refusals.LEASE_LOST;
 import static com.casarerpa.fleet.devstack.schema.Refusals.NOT_FOUND;
 import static com.casarerpa.fleet.devstack.schema.Refusals.refusedWith;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
@@ -153,7 +154,7 @@ class JobLifecycleTest {
     JsonNode first = robot.claimOne();
     JsonNode failed = robot.fail(first, "boom");
     assertThat(failed.get("status").asText()).isEqualTo("queued");
-    assertThat(backoffSeconds(jobId)).isBetween(4.0, 5.5);
+    assertThat(backoffSeconds(jobId)).isCloseTo(5.0, within(0.001));
     assertThat(fleet.job(jobId, "retry_count")).isEqualTo(1);
     assertThat(fleet.job(jobId, "error")).isEqualTo("boom");
     assertThat(robot.claimOne()).as("not due during the backoff").isNull();
@@ -163,7 +164,7 @@ class JobLifecycleTest {
     assertThat(second.get("attempt").asInt()).isEqualTo(2);
     assertThat(second.get("claim_token").asText()).isNotEqualTo(first.get("claim_token").asText());
     robot.fail(second, "boom again");
-    assertThat(backoffSeconds(jobId)).isBetween(9.0, 10.5);
+    assertThat(backoffSeconds(jobId)).isCloseTo(10.0, within(0.001));
 
     fleet.makeDue(jobId);
     JsonNode third = robot.claimOne();
@@ -329,10 +330,14 @@ class JobLifecycleTest {
         .isEqualTo(job.get("claim_token").asText());
   }
 
+  /**
+   * The retry delay the failing write set: its {@code scheduled_time} against its own {@code
+   * updated_at} (both the write's transaction time), whatever time passed since.
+   */
   private static double backoffSeconds(UUID jobId) throws Exception {
     return ((Number)
             db.value(
-                "SELECT extract(epoch FROM scheduled_time - now()) FROM jobs WHERE job_id = ?",
+                "SELECT extract(epoch FROM scheduled_time - updated_at) FROM jobs WHERE job_id = ?",
                 jobId))
         .doubleValue();
   }

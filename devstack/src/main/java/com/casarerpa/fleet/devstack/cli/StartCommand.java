@@ -58,6 +58,16 @@ public final class StartCommand implements Callable<Integer> {
       description = "Edge functions folder (default: install/supabase/functions).")
   Path functions;
 
+  @Option(
+      names = "--realtime-plan",
+      defaultValue = "unlimited",
+      description = {
+        "Enforce a hosted plan's Realtime quotas with Supabase's errors: free, pro, team or",
+        "unlimited (default: ${DEFAULT-VALUE}). free: 200 connections, 100 messages/s, 20 presence",
+        "messages/s, 100 joins/s; pro: 500, 500, 50, 500; team: 10,000, 2,500, 1,000, 2,500."
+      })
+  String realtimePlan;
+
   @Option(names = "--env-file", description = "Also write the variables to FILE (KEY=value lines).")
   Path envFile;
 
@@ -112,6 +122,7 @@ public final class StartCommand implements Callable<Integer> {
         .withPort(port)
         .withDataDirectory(data)
         .withJwtSecret(jwtSecret)
+        .withRealtimePlan(realtimePlan)
         .withFunctionsDirectory(
             functions == null
                 ? StackSettings.defaultFunctionsDirectory()

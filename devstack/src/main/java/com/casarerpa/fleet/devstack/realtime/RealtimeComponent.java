@@ -41,7 +41,7 @@ public final class RealtimeComponent implements StackComponent {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   public RealtimeComponent(StackContext context) {
-    this(context, RealtimeSettings.fromSystemProperties());
+    this(context, RealtimeSettings.fromSystemProperties(context.settings().realtimePlan()));
   }
 
   public RealtimeComponent(StackContext context, RealtimeSettings settings) {
@@ -109,12 +109,15 @@ public final class RealtimeComponent implements StackComponent {
     long sweep = Math.max(50, Math.min(1000, settings.idleTimeout().toMillis() / 4));
     timer.scheduleWithFixedDelay(this::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
     log.info(
-        "realtime ready: idle timeout {}, {} channels/client, {} events/s, {} joins/s, payload {} bytes",
+        "realtime ready: idle timeout {}, {} channels/client, {} events/s, {} joins/s, payload {}"
+            + " bytes, {} connections, {} presence events/s",
         settings.idleTimeout(),
         settings.maxChannelsPerClient(),
         settings.maxEventsPerSecond(),
         settings.maxJoinsPerSecond(),
-        settings.maxPayloadBytes());
+        settings.maxPayloadBytes(),
+        settings.maxConcurrentUsers(),
+        settings.maxPresenceEventsPerSecond());
   }
 
   private void sweep() {

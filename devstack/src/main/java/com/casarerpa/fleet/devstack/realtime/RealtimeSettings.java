@@ -13,7 +13,8 @@ import java.util.function.Function;
  *
  * <p>Every value can be overridden with a system property {@code devstack.realtime.<name>} (see
  * {@link #fromProperties}), so tests and the benchmark can tighten or loosen them without new
- * command-line flags.
+ * command-line flags; {@code devstack.realtime.plan=free|pro|team|unlimited} first sets a hosted
+ * plan's quotas ({@link RealtimePlan}), which the other properties may then override.
  *
  * @param idleTimeout close a socket that sent no frame for this long (Phoenix: 60 s)
  * @param maxChannelsPerClient joins beyond this on one socket fail with "Too many channels"
@@ -98,7 +99,18 @@ public record RealtimeSettings(
 
   /** The defaults with every {@code devstack.realtime.<name>} system property applied. */
   public static RealtimeSettings fromSystemProperties() {
+    return fromSystemProperties(null);
+  }
+
+  /**
+   * Like {@link #fromSystemProperties()}, starting from {@code plan}'s quotas when it is not null
+   * (a {@code devstack.realtime.plan} property wins over it).
+   */
+  public static RealtimeSettings fromSystemProperties(String plan) {
     Map<String, String> props = new HashMap<>();
+    if (plan != null) {
+      props.put("plan", plan);
+    }
     System.getProperties()
         .stringPropertyNames()
         .forEach(
@@ -118,6 +130,9 @@ public record RealtimeSettings(
    */
   public static RealtimeSettings fromProperties(Map<String, String> props) {
     RealtimeSettings d = defaults();
+    if (props.containsKey("plan")) {
+      d = RealtimePlan.named(props.get("plan")).applyTo(d);
+    }
     for (String key : props.keySet()) {
       if (!KNOWN.contains(key)) {
         throw new IllegalArgumentException(
@@ -144,6 +159,7 @@ public record RealtimeSettings(
 
   private static final Set<String> KNOWN =
       Set.of(
+          "plan",
           "idle-timeout",
           "max-channels-per-client",
           "max-joins-per-second",

@@ -120,8 +120,7 @@ public final class WorkflowsCommand {
     Output.details(out, row);
     JsonNode nodes = full.path("workflow_json").path("nodes");
     out.println("nodes:");
-    for (var it = nodes.fields(); it.hasNext(); ) {
-      var node = it.next();
+    for (var node : nodes.properties()) {
       out.println("  " + node.getKey() + "  " + node.getValue().path("node_type").asText());
     }
     out.flush();

@@ -64,8 +64,9 @@ public final class MigrateCommand implements Callable<Integer> {
     Settings settings = root.settings();
     Settings.DatabaseTarget target = settings.database();
     DataSource ds = Database.dataSource(target);
-    try (Connection ignored = Database.connect(ds, target)) {
+    try {
       // only checks that the database answers before anything else is read
+      Database.connect(ds, target).close();
     } catch (SQLException e) {
       throw CliException.failure("database: " + e.getMessage());
     }

@@ -60,14 +60,14 @@ public final class FleetFeed implements AutoCloseable {
       case "presence_state" -> {
         present.clear();
         payload
-            .fields()
-            .forEachRemaining(e -> present.put(e.getKey(), e.getValue().path("metas").size()));
+            .properties()
+            .forEach(e -> present.put(e.getKey(), e.getValue().path("metas").size()));
       }
       case "presence_diff" -> {
         payload
             .path("leaves")
-            .fields()
-            .forEachRemaining(
+            .properties()
+            .forEach(
                 e ->
                     present.computeIfPresent(
                         e.getKey(),
@@ -77,8 +77,8 @@ public final class FleetFeed implements AutoCloseable {
                                 : n - e.getValue().path("metas").size()));
         payload
             .path("joins")
-            .fields()
-            .forEachRemaining(
+            .properties()
+            .forEach(
                 e -> present.merge(e.getKey(), e.getValue().path("metas").size(), Integer::sum));
       }
       default -> {}

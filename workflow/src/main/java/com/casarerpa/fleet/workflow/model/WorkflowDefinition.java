@@ -97,8 +97,8 @@ public record WorkflowDefinition(
     }
     Map<String, NodeDefinition> nodes = new LinkedHashMap<>();
     root.get("nodes")
-        .fields()
-        .forEachRemaining(e -> nodes.put(e.getKey(), node(e.getKey(), e.getValue())));
+        .properties()
+        .forEach(e -> nodes.put(e.getKey(), node(e.getKey(), e.getValue())));
     List<Connection> connections = connections(root.get("connections"));
     issues.addAll(ConnectionChecks.check(nodes, connections));
     if (issues.stream().anyMatch(ValidationIssue::isError)) {

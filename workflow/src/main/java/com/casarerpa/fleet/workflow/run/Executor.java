@@ -6,6 +6,7 @@ import com.casarerpa.fleet.workflow.RunStatus;
 import com.casarerpa.fleet.workflow.nodes.NodeException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -31,14 +32,16 @@ final class Executor {
   final RunContext ctx;
   final boolean[] executed;
   final LoopState[] loops;
-  private final Map<String, Object>[] outputs;
+
+  /** Each node's last outputs by plan index (null until it ran). */
+  private final List<Map<String, Object>> outputs;
+
   private final ControlFlow control;
   private final boolean stopOnError;
   int tryDepth;
   private long executions;
   private int distinct;
 
-  @SuppressWarnings("unchecked")
   Executor(ExecutionPlan plan, RunEnvironment env, Map<String, Object> initialVariables) {
     this.plan = plan;
     this.env = env;
@@ -47,7 +50,7 @@ final class Executor {
     this.ctx = new RunContext(env, variables);
     this.executed = new boolean[nodes.length];
     this.loops = new LoopState[nodes.length];
-    this.outputs = new Map[nodes.length];
+    this.outputs = new ArrayList<>(Collections.nCopies(nodes.length, null));
     this.control = new ControlFlow(this);
     this.stopOnError = plan.definition.settings().stopOnError();
   }
@@ -193,7 +196,7 @@ final class Executor {
     }
     Map<String, Object> inputs = new HashMap<>(ins.length * 2);
     for (PlanNode.DataInput d : ins) {
-      Map<String, Object> src = outputs[d.source()];
+      Map<String, Object> src = outputs.get(d.source());
       Object v = src == null ? null : src.get(d.sourcePort());
       if (v != null) {
         inputs.put(d.targetPort(), v);
@@ -203,7 +206,7 @@ final class Executor {
   }
 
   private void store(PlanNode pn, Map<String, Object> out) {
-    outputs[pn.index] = out;
+    outputs.set(pn.index, out);
     variables.put(pn.id, out);
   }
 
@@ -246,7 +249,7 @@ final class Executor {
   private Map<String, Object> userVariables() {
     Map<String, Object> out = new LinkedHashMap<>(variables);
     for (PlanNode pn : nodes) {
-      if (out.get(pn.id) == outputs[pn.index]) {
+      if (out.get(pn.id) == outputs.get(pn.index)) {
         out.remove(pn.id);
       }
     }
@@ -256,8 +259,8 @@ final class Executor {
   private Map<String, Map<String, Object>> nodeOutputs() {
     Map<String, Map<String, Object>> out = new LinkedHashMap<>();
     for (PlanNode pn : nodes) {
-      if (outputs[pn.index] != null && !pn.id.equals(PlanBuilder.AUTO_START)) {
-        out.put(pn.id, outputs[pn.index]);
+      if (outputs.get(pn.index) != null && !pn.id.equals(PlanBuilder.AUTO_START)) {
+        out.put(pn.id, outputs.get(pn.index));
       }
     }
     return Collections.unmodifiableMap(out);

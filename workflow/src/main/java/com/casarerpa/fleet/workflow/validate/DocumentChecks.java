@@ -4,7 +4,6 @@ import static com.casarerpa.fleet.workflow.validate.IssueCodes.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -133,16 +132,14 @@ public final class DocumentChecks {
   }
 
   private void nodes(JsonNode nodes) {
-    Iterator<Map.Entry<String, JsonNode>> it = nodes.isObject() ? nodes.fields() : null;
-    if (it == null) {
+    if (!nodes.isObject()) {
       error(
           INVALID_TYPE,
           null,
           "\"nodes\" is a list; the runtime format keys nodes by id: {\"<id>\": {...}}");
       return;
     }
-    while (it.hasNext()) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : nodes.properties()) {
       node(e.getKey(), e.getValue());
     }
   }
@@ -239,9 +236,7 @@ public final class DocumentChecks {
         }
       }
     } else if (value.isContainerNode()) {
-      Iterator<Map.Entry<String, JsonNode>> fields = value.fields();
-      while (fields.hasNext()) {
-        Map.Entry<String, JsonNode> f = fields.next();
+      for (Map.Entry<String, JsonNode> f : value.properties()) {
         configValue(nodeId, path + "." + f.getKey(), f.getValue(), depth + 1);
       }
       for (int i = 0; value.isArray() && i < value.size(); i++) {

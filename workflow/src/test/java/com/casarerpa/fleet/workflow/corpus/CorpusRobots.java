@@ -5,6 +5,7 @@ import com.casarerpa.fleet.workflow.WorkflowEngine;
 import com.casarerpa.fleet.workflow.fakes.LocalFtpServer;
 import com.casarerpa.fleet.workflow.fakes.LocalMailServer;
 import com.casarerpa.fleet.workflow.nodes.CredentialsProvider;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -36,11 +37,11 @@ final class CorpusRobots {
   static final PathMap TEMP_MAP = PathMap.parse("C:\\temp=temp");
 
   /** A robot's engine and the local services it talks to. */
-  record Robot(WorkflowEngine engine, List<AutoCloseable> services) implements AutoCloseable {
+  record Robot(WorkflowEngine engine, List<Closeable> services) implements Closeable {
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
       engine.close();
-      for (AutoCloseable s : services) {
+      for (Closeable s : services) {
         s.close();
       }
     }
@@ -49,7 +50,7 @@ final class CorpusRobots {
   static Robot start(String robot, Path workDir) throws Exception {
     // the local fakes of the messaging APIs listen on loopback, which robots refuse by default
     WorkflowEngine.Builder b = WorkflowEngine.builder().workRoot(workDir).httpAllow("127.0.0.1");
-    List<AutoCloseable> services = new ArrayList<>();
+    List<Closeable> services = new ArrayList<>();
     switch (robot) {
       case "default" -> {}
       case "host" -> b.allowRunCommand(true);

@@ -1,5 +1,6 @@
 package com.casarerpa.fleet.workflow.fakes;
 
+import java.io.Closeable;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,7 @@ import org.apache.ftpserver.usermanager.impl.BaseUser;
 import org.apache.ftpserver.usermanager.impl.WritePermission;
 
 /** An Apache MINA FtpServer on loopback, a free port, one user whose home is {@code root}. */
-public final class LocalFtpServer implements AutoCloseable {
+public final class LocalFtpServer implements Closeable {
   public static final String USER = "robot";
   public static final String PASSWORD = "ftp-secret";
 

@@ -3,10 +3,11 @@ package com.casarerpa.fleet.workflow.fakes;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import com.icegreen.greenmail.util.ServerSetupTest;
+import java.io.Closeable;
 import java.util.Map;
 
 /** GreenMail SMTP + IMAP on loopback, free ports, one mailbox {@code robot@localhost}. */
-public final class LocalMailServer implements AutoCloseable {
+public final class LocalMailServer implements Closeable {
   public static final String ADDRESS = "robot@localhost";
   public static final String USER = "robot";
   public static final String PASSWORD = "mail-secret";

@@ -144,10 +144,15 @@ final class EmailNodes {
         m.setText(body, "UTF-8");
       }
       m.saveChanges();
-      try (Transport t = session.getTransport("smtp");
-          var onCancel = ctx.cancellation().onCancel(() -> closeQuietly(t))) {
-        t.connect(user.isEmpty() ? null : user, user.isEmpty() ? null : creds.get("password", ""));
-        t.sendMessage(m, m.getAllRecipients());
+      try (Transport t = session.getTransport("smtp")) {
+        var onCancel = ctx.cancellation().onCancel(() -> closeQuietly(t));
+        try {
+          t.connect(
+              user.isEmpty() ? null : user, user.isEmpty() ? null : creds.get("password", ""));
+          t.sendMessage(m, m.getAllRecipients());
+        } finally {
+          onCancel.close();
+        }
       }
       ctx.output("success", true);
       ctx.output("message_id", m.getMessageID());
@@ -181,21 +186,25 @@ final class EmailNodes {
         properties(
             protocol, creds.require("imap_host"), creds.get("imap_port", "993"), security, ctx);
     Session session = Session.getInstance(props);
-    try (Store store = session.getStore(protocol);
-        var onCancel = ctx.cancellation().onCancel(() -> closeQuietly(store))) {
-      store.connect(creds.get("username", ""), creds.get("password", ""));
-      Folder folder = store.getFolder(name);
-      if (!folder.exists()) {
-        throw new NodeException(
-            ctx.nodeId() + ": the mailbox has no folder '" + name + "'", "EmailError", null);
-      }
-      folder.open(mode);
+    try (Store store = session.getStore(protocol)) {
+      var onCancel = ctx.cancellation().onCancel(() -> closeQuietly(store));
       try {
-        return work.run(folder);
-      } finally {
-        if (folder.isOpen()) {
-          folder.close(mode == Folder.READ_WRITE);
+        store.connect(creds.get("username", ""), creds.get("password", ""));
+        Folder folder = store.getFolder(name);
+        if (!folder.exists()) {
+          throw new NodeException(
+              ctx.nodeId() + ": the mailbox has no folder '" + name + "'", "EmailError", null);
         }
+        folder.open(mode);
+        try {
+          return work.run(folder);
+        } finally {
+          if (folder.isOpen()) {
+            folder.close(mode == Folder.READ_WRITE);
+          }
+        }
+      } finally {
+        onCancel.close();
       }
     } catch (MessagingException | IOException e) {
       throw failure(ctx, "use the mailbox folder '" + name + "'", e);

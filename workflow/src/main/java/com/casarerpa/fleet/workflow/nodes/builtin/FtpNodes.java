@@ -108,7 +108,8 @@ final class FtpNodes {
     client.setDefaultTimeout((int) timeout.toMillis());
     client.setDataTimeout(timeout);
     Session session = new Session(client);
-    try (var onCancel = ctx.cancellation().onCancel(session::close)) {
+    var onCancel = ctx.cancellation().onCancel(session::close);
+    try {
       client.connect(host, port);
       if (!FTPReply.isPositiveCompletion(client.getReplyCode())) {
         String reply = client.getReplyString().strip();
@@ -132,6 +133,8 @@ final class FtpNodes {
     } catch (IOException e) {
       session.close();
       throw failure(ctx, "connect to " + host + ":" + port, e);
+    } finally {
+      onCancel.close();
     }
     ctx.resources().put(KEY, session);
     ctx.output("connected", true);
@@ -189,7 +192,8 @@ final class FtpNodes {
     String path = ctx.string("remote_path", ctx.string("path", ""));
     boolean detailed = ctx.flag("detailed", false);
     List<Object> items = new ArrayList<>();
-    try (var onCancel = ctx.cancellation().onCancel(() -> new Session(client).close())) {
+    var onCancel = ctx.cancellation().onCancel(() -> new Session(client).close());
+    try {
       if (detailed) {
         for (FTPFile f : path.isBlank() ? client.listFiles() : client.listFiles(path)) {
           Map<String, Object> item = new LinkedHashMap<>();
@@ -210,6 +214,8 @@ final class FtpNodes {
       }
     } catch (IOException e) {
       throw failure(ctx, "list " + (path.isBlank() ? "the current directory" : path), e);
+    } finally {
+      onCancel.close();
     }
     ctx.output("items", items);
     ctx.output("count", (long) items.size());
@@ -221,7 +227,8 @@ final class FtpNodes {
     FTPClient client = client(ctx);
     String path = remotePath(ctx);
     boolean ok;
-    try (var onCancel = ctx.cancellation().onCancel(() -> new Session(client).close())) {
+    var onCancel = ctx.cancellation().onCancel(() -> new Session(client).close());
+    try {
       ok =
           switch (op) {
             case DELETE -> client.deleteFile(path);
@@ -231,6 +238,8 @@ final class FtpNodes {
           };
     } catch (IOException e) {
       throw failure(ctx, verb + " " + path, e);
+    } finally {
+      onCancel.close();
     }
     if (!ok) {
       throw new NodeException(
@@ -262,7 +271,8 @@ final class FtpNodes {
       throw new NodeException(
           ctx.nodeId() + ": old_path and new_path are required", "ValueError", null);
     }
-    try (var onCancel = ctx.cancellation().onCancel(() -> new Session(client).close())) {
+    var onCancel = ctx.cancellation().onCancel(() -> new Session(client).close());
+    try {
       if (!client.rename(from, to)) {
         throw new NodeException(
             ctx.nodeId() + ": cannot rename " + from + " to " + to + ": " + reply(client),
@@ -271,6 +281,8 @@ final class FtpNodes {
       }
     } catch (IOException e) {
       throw failure(ctx, "rename " + from, e);
+    } finally {
+      onCancel.close();
     }
     ctx.output("renamed", true);
     return NodeResult.next();
@@ -279,13 +291,16 @@ final class FtpNodes {
   private static NodeResult size(NodeContext ctx) throws NodeException {
     FTPClient client = client(ctx);
     String path = remotePath(ctx);
-    try (var onCancel = ctx.cancellation().onCancel(() -> new Session(client).close())) {
+    var onCancel = ctx.cancellation().onCancel(() -> new Session(client).close());
+    try {
       String reply = client.getSize(path);
       boolean found = reply != null && reply.strip().matches("\\d+");
       ctx.output("size", found ? Long.parseLong(reply.strip()) : 0L);
       ctx.output("found", found);
     } catch (IOException e) {
       throw failure(ctx, "get the size of " + path, e);
+    } finally {
+      onCancel.close();
     }
     return NodeResult.next();
   }
@@ -300,8 +315,8 @@ final class FtpNodes {
           "FileNotFoundError",
           null);
     }
-    try (var onCancel = ctx.cancellation().onCancel(() -> new Session(client).close());
-        InputStream in = Files.newInputStream(local)) {
+    var onCancel = ctx.cancellation().onCancel(() -> new Session(client).close());
+    try (InputStream in = Files.newInputStream(local)) {
       if (ctx.flag("create_dirs", false) && remote.contains("/")) {
         mkdirs(client, remote.substring(0, remote.lastIndexOf('/')));
       }
@@ -313,6 +328,8 @@ final class FtpNodes {
       ctx.output("bytes_sent", Files.size(local));
     } catch (IOException e) {
       throw failure(ctx, "upload " + local.getFileName(), e);
+    } finally {
+      onCancel.close();
     }
     return NodeResult.next();
   }
@@ -330,7 +347,8 @@ final class FtpNodes {
           "FileExistsError",
           null);
     }
-    try (var onCancel = ctx.cancellation().onCancel(() -> new Session(client).close())) {
+    var onCancel = ctx.cancellation().onCancel(() -> new Session(client).close());
+    try {
       FileActions.createParents(local);
       try (OutputStream out = Files.newOutputStream(local)) {
         if (!client.retrieveFile(remote, out)) {
@@ -344,6 +362,8 @@ final class FtpNodes {
       ctx.output("bytes_received", Files.size(local));
     } catch (IOException e) {
       throw failure(ctx, "download " + remote, e);
+    } finally {
+      onCancel.close();
     }
     return NodeResult.next();
   }

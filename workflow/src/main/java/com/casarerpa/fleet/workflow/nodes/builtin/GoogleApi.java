@@ -137,8 +137,11 @@ final class GoogleApi {
     Call call = ctx.http().newCall(request.header("Authorization", "Bearer " + token).build());
     Duration left = ctx.remaining();
     call.timeout().timeout(Math.max(1, Math.min(left.toMillis(), 60_000)), TimeUnit.MILLISECONDS);
-    try (var onCancel = ctx.cancellation().onCancel(call::cancel)) {
+    var onCancel = ctx.cancellation().onCancel(call::cancel);
+    try {
       return call.execute();
+    } finally {
+      onCancel.close();
     }
   }
 

@@ -95,8 +95,8 @@ final class HttpCall {
     Duration limit = timeout.compareTo(ctx.remaining()) < 0 ? timeout : ctx.remaining();
     call.timeout().timeout(Math.max(1, limit.toMillis()), TimeUnit.MILLISECONDS);
     CancellationToken token = ctx.cancellation();
-    try (CancellationToken.Registration ignored = token.onCancel(call::cancel);
-        Response response = call.execute()) {
+    CancellationToken.Registration onCancel = token.onCancel(call::cancel);
+    try (Response response = call.execute()) {
       Map<String, Object> headers = new LinkedHashMap<>();
       response.headers().forEach(h -> headers.put(h.getFirst(), h.getSecond()));
       String body = "";
@@ -117,6 +117,8 @@ final class HttpCall {
         }
       }
       return new Outcome(response.code(), body, headers);
+    } finally {
+      onCancel.close();
     }
   }
 

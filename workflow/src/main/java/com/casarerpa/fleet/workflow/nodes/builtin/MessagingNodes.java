@@ -324,8 +324,8 @@ final class MessagingNodes {
         .timeout(
             Math.max(1, Math.min(left.toMillis(), 60_000)),
             java.util.concurrent.TimeUnit.MILLISECONDS);
-    try (var onCancel = ctx.cancellation().onCancel(call::cancel);
-        Response response = call.execute()) {
+    var onCancel = ctx.cancellation().onCancel(call::cancel);
+    try (Response response = call.execute()) {
       String text = response.body().string();
       try {
         return JsonValues.MAPPER.readTree(text);
@@ -346,6 +346,8 @@ final class MessagingNodes {
           ctx.nodeId() + ": cannot reach the " + service + " API (" + why + ")",
           service + "Error",
           null);
+    } finally {
+      onCancel.close();
     }
   }
 }

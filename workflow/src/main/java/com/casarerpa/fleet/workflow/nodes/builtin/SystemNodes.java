@@ -114,13 +114,16 @@ final class SystemNodes {
   private static boolean waitFor(NodeContext ctx, Process p, Duration timeout)
       throws InterruptedException {
     CancellationToken token = ctx.cancellation();
-    try (CancellationToken.Registration ignored = token.onCancel(p::destroyForcibly)) {
+    CancellationToken.Registration onCancel = token.onCancel(p::destroyForcibly);
+    try {
       Duration limit = timeout.compareTo(ctx.remaining()) < 0 ? timeout : ctx.remaining();
       if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
         p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         return false;
       }
       return true;
+    } finally {
+      onCancel.close();
     }
   }
 

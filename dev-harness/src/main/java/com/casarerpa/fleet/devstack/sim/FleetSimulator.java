@@ -1,0 +1,265 @@
+package com.casarerpa.fleet.devstack.sim;
+
+import com.casarerpa.fleet.agent.supabase.ChannelOptions;
+import com.casarerpa.fleet.agent.supabase.RealtimeChannel;
+import com.casarerpa.fleet.agent.supabase.RealtimeClient;
+import com.casarerpa.fleet.devstack.dev.FleetAdmin;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
+import okhttp3.OkHttpClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * N simulated robots ({@link SimRobot}) in one JVM against a Supabase-compatible URL, plus one
+ * dashboard-like watcher on {@code robot-fleet} presence. All robots share one OkHttp dispatcher
+ * (virtual threads, no per-host cap) and one connection pool; their blocking loops are virtual
+ * threads; timers share one small scheduler. Each robot still has its own robot row, API key, REST
+ * identity and Realtime socket.
+ */
+public final class FleetSimulator implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(FleetSimulator.class);
+
+  /**
+   * @param robots how many robots
+   * @param namePrefix robot names are {@code <prefix>-<n>}
+   * @param heartbeatInterval beat at most this far apart (null: what the server asks)
+   * @param creators robots created (create_robot + key) at once
+   */
+  public record Settings(int robots, String namePrefix, Duration heartbeatInterval, int creators) {
+    public static Settings of(int robots) {
+      return new Settings(
+          robots, "sim-" + Long.toString(System.nanoTime() % 1_000_000, 36), null, 16);
+    }
+
+    public Settings withHeartbeat(Duration interval) {
+      return new Settings(robots, namePrefix, interval, creators);
+    }
+  }
+
+  private final String url;
+  private final String anonKey;
+  private final FleetAdmin admin;
+  private final Settings settings;
+  private final OkHttpClient http;
+  private final ExecutorService httpThreads = Executors.newVirtualThreadPerTaskExecutor();
+  private final ScheduledExecutorService timers =
+      Executors.newScheduledThreadPool(
+          2, Thread.ofPlatform().daemon().name("sim-timers-", 1).factory());
+  private final List<SimRobot> robots = Collections.synchronizedList(new ArrayList<>());
+  private final Map<UUID, SimRobot> byId = new ConcurrentHashMap<>();
+  private final Latencies heartbeats = new Latencies();
+  private final LongAdder heartbeatFailures = new LongAdder();
+  private final LongAdder claimCalls = new LongAdder();
+  private final LongAdder claimFailures = new LongAdder();
+  private final LongAdder claims = new LongAdder();
+  private final LongAdder completions = new LongAdder();
+  private RealtimeClient watcherClient;
+  private RealtimeChannel watcher;
+
+  public FleetSimulator(String url, String anonKey, String serviceKey, Settings settings) {
+    this.url = url;
+    this.anonKey = anonKey;
+    this.admin = new FleetAdmin(url, serviceKey);
+    this.settings = settings;
+    Dispatcher dispatcher = new Dispatcher(httpThreads);
+    dispatcher.setMaxRequests(100_000);
+    dispatcher.setMaxRequestsPerHost(100_000);
+    this.http =
+        new OkHttpClient.Builder()
+            .dispatcher(dispatcher)
+            .connectionPool(new ConnectionPool(2_000, 5, TimeUnit.MINUTES))
+            .callTimeout(Duration.ofSeconds(30))
+            .connectTimeout(Duration.ofSeconds(10))
+            .readTimeout(Duration.ofSeconds(30))
+            .retryOnConnectionFailure(false)
+            .build();
+  }
+
+  /**
+   * Watches presence, creates every robot through the operator's path (service role: {@code
+   * create_robot}, {@code create_robot_api_key}), then starts them, {@code creators} at a time: an
+   * operator provisions the fleet before its robots come up.
+   */
+  public void start() throws IOException, InterruptedException {
+    watcherClient = new RealtimeClient(http, URI.create(url), anonKey);
+    watcher = watcherClient.channel("robot-fleet", ChannelOptions.presence("fleet-watcher", true));
+    watcherClient.start();
+    List<FleetAdmin.Robot> created = Collections.synchronizedList(new ArrayList<>());
+    parallel(i -> created.add(admin.createRobot(settings.namePrefix() + "-" + i, 1)), "created");
+    List<FleetAdmin.Robot> identities = List.copyOf(created);
+    parallel(
+        i -> {
+          SimRobot robot = new SimRobot(this, identities.get(i - 1));
+          robots.add(robot);
+          byId.put(robot.id(), robot);
+          robot.start();
+        },
+        "started");
+  }
+
+  private interface Step {
+    void run(int index) throws IOException;
+  }
+
+  /** Runs {@code step} for 1..robots, {@code creators} at a time; fails when any failed. */
+  private void parallel(Step step, String what) throws IOException {
+    Semaphore gate = new Semaphore(settings.creators());
+    AtomicInteger failures = new AtomicInteger();
+    try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 1; i <= settings.robots(); i++) {
+        int index = i;
+        workers.submit(
+            () -> {
+              gate.acquire();
+              try {
+                step.run(index);
+              } catch (IOException | RuntimeException e) {
+                failures.incrementAndGet();
+                log.warn("robot {} not {}: {}", index, what, e.toString());
+              } finally {
+                gate.release();
+              }
+              return null;
+            });
+      }
+    }
+    if (failures.get() > 0) {
+      throw new IOException(failures.get() + " of " + settings.robots() + " robots not " + what);
+    }
+  }
+
+  public List<SimRobot> robots() {
+    synchronized (robots) {
+      return List.copyOf(robots);
+    }
+  }
+
+  public SimRobot robot(UUID id) {
+    return byId.get(id);
+  }
+
+  /** Robot ids the watcher sees in {@code robot-fleet} presence now. */
+  public Set<String> inPresence() {
+    return watcher == null ? Set.of() : watcher.presenceKeys();
+  }
+
+  public FleetAdmin admin() {
+    return admin;
+  }
+
+  public Latencies heartbeatLatencies() {
+    return heartbeats;
+  }
+
+  public long heartbeatFailures() {
+    return heartbeatFailures.sum();
+  }
+
+  public long claimCalls() {
+    return claimCalls.sum();
+  }
+
+  public long claimFailures() {
+    return claimFailures.sum();
+  }
+
+  public long claims() {
+    return claims.sum();
+  }
+
+  public long completions() {
+    return completions.sum();
+  }
+
+  /** Robots whose Realtime socket is open now. */
+  public long realtimeConnected() {
+    return robots().stream().filter(SimRobot::realtimeConnected).count();
+  }
+
+  /** Robots a Realtime quota refused or closed at least once. */
+  public long quotaRefused() {
+    return robots().stream().filter(r -> r.quotaRefusals() > 0).count();
+  }
+
+  // --- for SimRobot ---
+
+  String url() {
+    return url;
+  }
+
+  String anonKey() {
+    return anonKey;
+  }
+
+  Settings settings() {
+    return settings;
+  }
+
+  OkHttpClient http() {
+    return http;
+  }
+
+  ScheduledExecutorService timers() {
+    return timers;
+  }
+
+  void heartbeatDone(long nanos) {
+    heartbeats.add(nanos);
+  }
+
+  void heartbeatFailed() {
+    heartbeatFailures.increment();
+  }
+
+  void claimCalled() {
+    claimCalls.increment();
+  }
+
+  void claimFailed() {
+    claimFailures.increment();
+  }
+
+  void claimed() {
+    claims.increment();
+  }
+
+  void completed() {
+    completions.increment();
+  }
+
+  /** Stops every robot cleanly (robot_offline, Realtime leave) and the shared parts. */
+  @Override
+  public void close() {
+    Duration deadline = Duration.ofSeconds(5);
+    try (ExecutorService stoppers = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (SimRobot robot : robots()) {
+        stoppers.submit(() -> robot.stop(deadline));
+      }
+    }
+    if (watcherClient != null) {
+      watcherClient.stop(deadline);
+    }
+    timers.shutdownNow();
+    http.dispatcher().cancelAll();
+    http.connectionPool().evictAll();
+    httpThreads.shutdownNow();
+  }
+}
