@@ -37,6 +37,7 @@ import org.slf4j.LoggerFactory;
 public final class JobRunner {
   private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
   private static final Duration HARD_STOP_WAIT = Duration.ofSeconds(2);
+  private static final Duration JOURNAL_BEFORE_FINISH = Duration.ofSeconds(10);
 
   /** Job timing the runner needs. */
   public record Timing(Duration defaultTimeout, Duration cancelGrace) {}
@@ -234,6 +235,14 @@ public final class JobRunner {
     CancelReason reason = running.seal();
     if (reason == CancelReason.LEASE_LOST) {
       throw new LeaseLost("lease lost while running", 409, "PT409");
+    }
+    // the job's lines reach the journal before the fleet sees it ended: a kill -9 right after
+    // the final write must not leave a completed job without its last lines
+    if (!logs.awaitJournaled(JOURNAL_BEFORE_FINISH)) {
+      log.warn(
+          "{}: its log lines are not all journaled after {} s; reporting its end anyway",
+          job,
+          JOURNAL_BEFORE_FINISH.toSeconds());
     }
     JobOutcome outcome;
     if (reason == CancelReason.SHUTDOWN) {

@@ -23,6 +23,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -66,6 +68,10 @@ public final class LogPipeline {
   private final Thread writer;
   private final Thread shipper;
   private final Object journaled = new Object();
+
+  /** Markers queued by {@link #awaitJournaled}, released once the writer has written past them. */
+  private final Map<LogLine, CountDownLatch> barriers = new ConcurrentHashMap<>();
+
   private final Counter shipped;
   private final Counter spooled;
   private final Counter dropped;
@@ -177,6 +183,33 @@ public final class LogPipeline {
     }
   }
 
+  /**
+   * Waits until every line the calling thread appended before this call is in the journal, written
+   * to the OS (a {@code kill -9} after this loses none of them), for at most {@code wait}. A job's
+   * final write to the database waits on this, so that a job the fleet sees ended never lacks a
+   * line its robot logged before it. Returns whether the lines are journaled (false on timeout, a
+   * stopped or not yet started writer, or an interrupt).
+   */
+  public boolean awaitJournaled(Duration wait) {
+    if (!started() || writerDone) {
+      return false;
+    }
+    long deadline = System.nanoTime() + wait.toNanos();
+    LogLine marker = line(LogLevel.DEBUG, "", null, null, "journal-barrier");
+    CountDownLatch passed = new CountDownLatch(1);
+    barriers.put(marker, passed);
+    try {
+      // FIFO queue: once the writer is past the marker, it has written every earlier line
+      return queue.offer(marker, wait.toNanos(), TimeUnit.NANOSECONDS)
+          && passed.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } finally {
+      barriers.remove(marker);
+    }
+  }
+
   /** Like {@link #append} but never waits: a full queue drops the line (counted). */
   void offer(LogLevel level, String message, String source) {
     if (!level.atLeast(settings.minLevel())) {
@@ -221,6 +254,7 @@ public final class LogPipeline {
    */
   private void journal() {
     List<LogLine> lines = new ArrayList<>();
+    List<CountDownLatch> passedBarriers = new ArrayList<>();
     long lastSync = System.nanoTime();
     boolean dirty = false;
     boolean failing = false;
@@ -232,6 +266,7 @@ public final class LogPipeline {
             if (first != null) {
               lines.add(first);
               queue.drainTo(lines, 4 * settings.batchSize());
+              takeBarriers(lines, passedBarriers);
             }
           }
           if (!lines.isEmpty()) {
@@ -239,6 +274,8 @@ public final class LogPipeline {
             lines.clear();
             dirty = true;
           }
+          passedBarriers.forEach(CountDownLatch::countDown);
+          passedBarriers.clear();
           if (dirty && System.nanoTime() - lastSync >= SYNC_EVERY.toNanos()) {
             spool.sync();
             lastSync = System.nanoTime();
@@ -271,6 +308,21 @@ public final class LogPipeline {
       writerDone = true;
       signal();
     }
+  }
+
+  /** Moves the {@link #awaitJournaled} markers out of {@code lines} (they are never journaled). */
+  private void takeBarriers(List<LogLine> lines, List<CountDownLatch> passed) {
+    if (barriers.isEmpty()) {
+      return;
+    }
+    lines.removeIf(
+        line -> {
+          CountDownLatch latch = barriers.get(line);
+          if (latch != null) {
+            passed.add(latch);
+          }
+          return latch != null;
+        });
   }
 
   private void write(List<LogLine> lines) throws IOException {

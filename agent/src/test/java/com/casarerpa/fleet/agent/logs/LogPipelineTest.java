@@ -3,6 +3,7 @@ package com.casarerpa.fleet.agent.logs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.casarerpa.fleet.agent.internal.Json;
 import com.casarerpa.fleet.agent.internal.Sleeper;
 import com.casarerpa.fleet.agent.supabase.SupabaseRest;
 import com.casarerpa.fleet.agent.support.FakeFleetBackend;
@@ -11,6 +12,7 @@ import com.casarerpa.fleet.workflow.LogLevel;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -103,6 +105,33 @@ class LogPipelineTest {
     await().atMost(Duration.ofSeconds(30)).until(() -> backend.logs().size() == 600);
     assertThat(messages()).containsExactlyElementsOf(numbered("line ", 0, 600));
     assertThat(metrics.counter("agent.log.lines.dropped").count()).isZero();
+  }
+
+  @Test
+  void await_journaled_returns_once_every_earlier_line_is_in_the_journal_files() throws Exception {
+    backend.down(true);
+    pipeline = pipeline(journal(), 64);
+    assertThat(pipeline.awaitJournaled(Duration.ofSeconds(1))).as("not started").isFalse();
+    pipeline.start();
+    for (int i = 0; i < 500; i++) {
+      pipeline.append(LogLevel.INFO, "line " + i, null, null, "workflow");
+    }
+
+    assertThat(pipeline.awaitJournaled(Duration.ofSeconds(30))).isTrue();
+
+    // what a kill -9 now would leave: the bytes in the journal's files, nothing in memory
+    List<String> onDisk = new ArrayList<>();
+    try (var files = Files.list(dir)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".jsonl")).sorted().toList()) {
+        for (String json : Files.readAllLines(file)) {
+          onDisk.add(Json.MAPPER.readTree(json).path("message").asText());
+        }
+      }
+    }
+    assertThat(onDisk).containsExactlyElementsOf(numbered("line ", 0, 500));
+    backend.down(false);
+    await().atMost(Duration.ofSeconds(30)).until(() -> backend.logs().size() == 500);
+    assertThat(messages()).containsExactlyElementsOf(numbered("line ", 0, 500));
   }
 
   @Test
