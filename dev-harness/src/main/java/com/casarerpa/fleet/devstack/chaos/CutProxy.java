@@ -14,25 +14,25 @@ import java.util.concurrent.ConcurrentHashMap;
  * A loopback TCP proxy in front of the stack that can be cut (every connection dropped, new ones
  * refused) and restored on the same port: the backend away, as a robot sees it.
  */
-final class CutProxy implements AutoCloseable {
+public final class CutProxy implements AutoCloseable {
   private final int targetPort;
   private final int port;
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private volatile ServerSocket server;
 
-  CutProxy(int targetPort) throws IOException {
+  public CutProxy(int targetPort) throws IOException {
     this.targetPort = targetPort;
     this.server = bind(0);
     this.port = server.getLocalPort();
     accept(server);
   }
 
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + port;
   }
 
   /** Drops every connection and refuses new ones. */
-  synchronized void cut() throws IOException {
+  public synchronized void cut() throws IOException {
     server.close();
     for (Socket socket : sockets) {
       socket.close();
@@ -41,7 +41,7 @@ final class CutProxy implements AutoCloseable {
   }
 
   /** Accepts connections again, on the same port. */
-  synchronized void restore() throws IOException {
+  public synchronized void restore() throws IOException {
     server = bind(port);
     accept(server);
   }

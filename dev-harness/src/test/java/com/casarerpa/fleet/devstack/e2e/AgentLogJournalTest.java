@@ -7,6 +7,7 @@ import com.casarerpa.fleet.agent.Agent;
 import com.casarerpa.fleet.agent.support.Workflows;
 import com.casarerpa.fleet.devstack.LocalStack;
 import com.casarerpa.fleet.devstack.StackSettings;
+import com.casarerpa.fleet.devstack.chaos.CutProxy;
 import com.casarerpa.fleet.devstack.dev.FleetAdmin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -34,7 +35,7 @@ class AgentLogJournalTest {
   @Test
   void kill_9_loses_no_accepted_log_line() throws Exception {
     try (LocalStack stack = LocalStack.start(StackSettings.ephemeral());
-        TcpProxy proxy = new TcpProxy(stack.port())) {
+        CutProxy proxy = new CutProxy(stack.port())) {
       FleetOperator operator = new FleetOperator(stack.url(), stack.serviceRoleKey());
       operator.settings(Map.of("lease_seconds", 600, "heartbeat_interval_seconds", 2));
       FleetAdmin.Robot robot = operator.createRobot("wal-robot", 1);

@@ -7,6 +7,7 @@ import com.casarerpa.fleet.agent.Agent;
 import com.casarerpa.fleet.agent.support.Workflows;
 import com.casarerpa.fleet.devstack.LocalStack;
 import com.casarerpa.fleet.devstack.StackSettings;
+import com.casarerpa.fleet.devstack.chaos.CutProxy;
 import com.casarerpa.fleet.devstack.dev.FleetAdmin;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ class AgentOutageTest {
   @Test
   void every_line_logged_during_an_outage_is_stored_once_and_in_order() throws Exception {
     try (LocalStack stack = LocalStack.start(StackSettings.ephemeral());
-        TcpProxy proxy = new TcpProxy(stack.port())) {
+        CutProxy proxy = new CutProxy(stack.port())) {
       FleetOperator operator = new FleetOperator(stack.url(), stack.serviceRoleKey());
       operator.settings(Map.of("lease_seconds", 120, "heartbeat_interval_seconds", 2));
       FleetAdmin.Robot robot = operator.createRobot("outage-robot", 1);
