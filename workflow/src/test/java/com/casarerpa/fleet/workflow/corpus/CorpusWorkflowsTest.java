@@ -167,6 +167,18 @@ class CorpusWorkflowsTest {
     return rows;
   }
 
+  /**
+   * The local FTP and mail servers the service robots talk to are test fixtures, not the robot:
+   * their own logging (e.g. MINA's warning when a session closes while the FTP server stops) is not
+   * what a robot's user sees.
+   */
+  private static boolean fromTestServer(ILoggingEvent event) {
+    String logger = event.getLoggerName();
+    return logger.startsWith("org.apache.mina.")
+        || logger.startsWith("org.apache.ftpserver.")
+        || logger.startsWith("com.icegreen.greenmail.");
+  }
+
   @Test
   void the_readme_table_matches_what_every_corpus_file_does() throws Exception {
     Map<String, Row> readme = readmeRows();
@@ -191,7 +203,7 @@ class CorpusWorkflowsTest {
       root.setLevel(rootLevel);
     }
     assertThat(logs.list).as("the runs logged something").isNotEmpty();
-    assertThat(logs.list)
+    assertThat(logs.list.stream().filter(e -> !fromTestServer(e)).toList())
         .as("no log line of the corpus runs carries a stack trace")
         .allSatisfy(
             e -> {
