@@ -55,7 +55,8 @@ class RowLevelSecurityTest {
           "finish_cancelled_job",
           "append_robot_logs",
           "robot_offline",
-          "robot_fleet_maintenance");
+          "robot_fleet_maintenance",
+          "robot_presence_budget");
 
   @RegisterExtension static final SchemaDatabase db = new SchemaDatabase();
   private static Fleet tenantT;
