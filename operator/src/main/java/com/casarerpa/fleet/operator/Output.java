@@ -31,6 +31,15 @@ public final class Output {
     out.flush();
   }
 
+  /** A list command's output: the rows as JSON with {@code --json}, else as a table. */
+  public static void list(PrintWriter out, boolean json, JsonNode rows, List<Column> columns) {
+    if (json) {
+      json(out, rows);
+    } else {
+      table(out, rows, columns);
+    }
+  }
+
   /** Prints {@code rows} as an aligned table; "(none)" when there are none. */
   public static void table(PrintWriter out, JsonNode rows, List<Column> columns) {
     List<String[]> cells = new ArrayList<>();

@@ -199,13 +199,10 @@ public final class JobsCommand {
     }
     JsonNode rows = root.api().get(query.toString());
     PrintWriter out = root.env().out();
-    if (json) {
-      Output.json(out, rows);
-      return 0;
-    }
     Instant now = Instant.now();
-    Output.table(
+    Output.list(
         out,
+        json,
         rows,
         List.of(
             Output.Column.of("ID", "job_id"),

@@ -70,13 +70,10 @@ public final class KeysCommand {
                     + "is_revoked,revoked_at,robot:robots(name)&order=created_at.asc"
                     + filter);
     PrintWriter out = root.env().out();
-    if (json) {
-      Output.json(out, rows);
-      return 0;
-    }
     Instant now = Instant.now();
-    Output.table(
+    Output.list(
         out,
+        json,
         rows,
         List.of(
             Output.Column.of("ID", "id"),

@@ -25,13 +25,10 @@ public final class RobotsCommand {
     FleetMain root = FleetMain.of(spec);
     JsonNode rows = root.api().get("robots?select=" + FleetOps.ROBOT_COLUMNS + "&order=name.asc");
     PrintWriter out = root.env().out();
-    if (json) {
-      Output.json(out, rows);
-      return 0;
-    }
     Instant now = Instant.now();
-    Output.table(
+    Output.list(
         out,
+        json,
         rows,
         List.of(
             Output.Column.of("NAME", "name"),

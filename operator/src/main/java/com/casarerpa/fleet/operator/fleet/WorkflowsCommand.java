@@ -83,13 +83,10 @@ public final class WorkflowsCommand {
                 "workflows?select=workflow_id,workflow_name,version,description,timeout_seconds,"
                     + "max_retries,updated_at&order=workflow_name.asc");
     PrintWriter out = root.env().out();
-    if (json) {
-      Output.json(out, rows);
-      return 0;
-    }
     Instant now = Instant.now();
-    Output.table(
+    Output.list(
         out,
+        json,
         rows,
         List.of(
             Output.Column.of("NAME", "workflow_name"),
