@@ -102,6 +102,7 @@ public final class DispatchScenario implements BenchScenario {
             "offered " + rate + "/s");
         run.figure("loaded_completed_per_s", achieved);
         report(run, "loaded", loaded);
+        reportSlotTime(run, fleet, loadTag);
         run.goal("p50 while loaded", Bench.percentile(loaded, 50), "ms", 10, true);
         run.goal("p99 while loaded", Bench.percentile(loaded, 99), "ms", 50, true);
       }
@@ -134,6 +135,31 @@ public final class DispatchScenario implements BenchScenario {
                 + " returning job_id",
             workflow,
             tag));
+  }
+
+  /**
+   * Where a loaded job's time goes after its claim: claim → start and start → end (database clock),
+   * which bound how many jobs the fleet's slots can take per second.
+   */
+  private static void reportSlotTime(BenchRun run, BenchFleet fleet, String tag) throws Exception {
+    String sql =
+        "select percentile_cont(0.5) within group (order by extract(epoch from (started_at -"
+            + " claimed_at)) * 1000), percentile_cont(0.5) within group (order by extract(epoch"
+            + " from (completed_at - started_at)) * 1000) from jobs where workflow_name = ? and"
+            + " status = 'completed'";
+    try (Connection c = fleet.db().getConnection();
+        PreparedStatement s = c.prepareStatement(sql)) {
+      s.setString(1, tag);
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        run.row(
+            "loaded: claim -> start, start -> end (p50)",
+            String.format(Locale.ROOT, "%.1f ms, %.1f ms", rs.getDouble(1), rs.getDouble(2)),
+            "");
+        run.figure("loaded_claim_to_start_p50_ms", rs.getDouble(1));
+        run.figure("loaded_start_to_end_p50_ms", rs.getDouble(2));
+      }
+    }
   }
 
   private static List<Double> latencies(BenchFleet fleet, String tag) throws Exception {
