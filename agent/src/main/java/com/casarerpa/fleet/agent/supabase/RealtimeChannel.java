@@ -107,6 +107,20 @@ public final class RealtimeChannel {
             });
   }
 
+  /** Stops tracking: the remembered payload is dropped and this client leaves presence. */
+  public void untrack() {
+    client
+        .loop()
+        .execute(
+            () -> {
+              boolean was = tracked != null;
+              tracked = null;
+              if (was && state == State.JOINED) {
+                sendPresence("untrack", null);
+              }
+            });
+  }
+
   /** Sends a broadcast if joined; dropped otherwise (broadcasts are best-effort hints). */
   public void broadcast(String event, JsonNode payload) {
     client
