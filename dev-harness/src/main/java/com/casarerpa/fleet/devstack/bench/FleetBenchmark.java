@@ -115,6 +115,8 @@ public final class FleetBenchmark {
         f.put("start_seconds", (System.nanoTime() - began) / 1e9);
         f.put("provision_seconds", fleet.provisioning().toMillis() / 1000.0);
         f.put("register_seconds", fleet.registration().toMillis() / 1000.0);
+        f.put("register_p50_ms", fleet.registerLatencies().percentileMillis(50));
+        f.put("register_p99_ms", fleet.registerLatencies().percentileMillis(99));
         f.put("presence_budget_per_second", budget);
         UUID workflow =
             admin.upsertWorkflow(
@@ -262,6 +264,9 @@ public final class FleetBenchmark {
             + " = "
             + fmt(f.get("start_seconds"))
             + " s");
+    row(
+        "robot_register p50 / p99 during start",
+        fmt(f.get("register_p50_ms")) + " / " + fmt(f.get("register_p99_ms")) + " ms");
     row("load average (1 min) at the end", fmt(f.get("load_average_1m")));
   }
 

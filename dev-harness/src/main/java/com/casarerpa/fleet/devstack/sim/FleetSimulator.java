@@ -71,6 +71,7 @@ public final class FleetSimulator implements AutoCloseable {
   private final FleetAdmin admin;
   private final Settings settings;
   private final OkHttpClient http;
+  private final ConnectionPool socketPool = new ConnectionPool(5, 1, TimeUnit.MINUTES);
   private final ExecutorService httpThreads = Executors.newVirtualThreadPerTaskExecutor();
   private final ScheduledExecutorService timers =
       Executors.newScheduledThreadPool(
@@ -79,6 +80,7 @@ public final class FleetSimulator implements AutoCloseable {
   private final List<SimRobot> robots = Collections.synchronizedList(new ArrayList<>());
   private final Map<UUID, SimRobot> byId = new ConcurrentHashMap<>();
   private final Latencies heartbeats = new Latencies();
+  private final Latencies registrations = new Latencies();
   private final LongAdder heartbeatFailures = new LongAdder();
   private final LongAdder claimCalls = new LongAdder();
   private final LongAdder claimFailures = new LongAdder();
@@ -192,6 +194,11 @@ public final class FleetSimulator implements AutoCloseable {
     return admin;
   }
 
+  /** {@code robot_register} round trips during {@link #start}. */
+  public Latencies registerLatencies() {
+    return registrations;
+  }
+
   public Latencies heartbeatLatencies() {
     return heartbeats;
   }
@@ -244,8 +251,17 @@ public final class FleetSimulator implements AutoCloseable {
     return http;
   }
 
+  /** The pool the robots' Realtime sockets live in (apart from the REST connections). */
+  ConnectionPool socketPool() {
+    return socketPool;
+  }
+
   ScheduledExecutorService timers() {
     return timers;
+  }
+
+  void registered(long nanos) {
+    registrations.add(nanos);
   }
 
   void heartbeatDone(long nanos) {
@@ -288,6 +304,7 @@ public final class FleetSimulator implements AutoCloseable {
     realtimeLoops.forEach(GuardedScheduler::shutdownNow);
     http.dispatcher().cancelAll();
     http.connectionPool().evictAll();
+    socketPool.evictAll();
     httpThreads.shutdownNow();
   }
 }

@@ -98,7 +98,15 @@ public final class SimRobot {
             .build();
     this.rest =
         new SupabaseRest(restHttp, URI.create(fleet.url()), fleet.anonKey(), identity.key());
-    OkHttpClient socketHttp = fleet.http().newBuilder().socketFactory(new TrackedSockets()).build();
+    // sockets in a pool of their own: OkHttp scans its pool on every call, and a thousand open
+    // WebSockets in the REST pool made each REST call walk past all of them
+    OkHttpClient socketHttp =
+        fleet
+            .http()
+            .newBuilder()
+            .connectionPool(fleet.socketPool())
+            .socketFactory(new TrackedSockets())
+            .build();
     this.realtime =
         new RealtimeClient(
             socketHttp,
@@ -145,6 +153,7 @@ public final class SimRobot {
 
   /** Registers, connects Realtime and starts the heartbeat and claim loops. */
   void start() {
+    long began = System.nanoTime();
     JsonNode reply =
         rest.rpc(
             "robot_register",
@@ -164,6 +173,7 @@ public final class SimRobot {
                 "p_metadata",
                 Map.of("simulated", true)),
             RetryPolicy.PATIENT);
+    fleet.registered(System.nanoTime() - began);
     JsonNode settings = reply.path("settings");
     heartbeatInterval = seconds(settings, "heartbeat_interval_seconds", heartbeatInterval);
     pollInterval = seconds(settings, "job_poll_interval_seconds", pollInterval);
