@@ -15,6 +15,8 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import okhttp3.ConnectionPool;
 import okhttp3.ConnectionSpec;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -66,27 +68,38 @@ public final class SupabaseRest {
 
   /** An HTTP client whose every call ends within {@code timeout}. */
   public static OkHttpClient httpClient(Duration timeout) {
-    return builder(timeout).build();
+    return httpClient(timeout, 1);
   }
 
   /**
-   * The client for {@code supabaseUrl}: as {@link #httpClient(Duration)}, and for a plain {@code
-   * http://} URL (a local or LAN stack) without TLS, so that the JVM never loads the trust store
-   * and TLS machinery it would not use (about 5 MiB of resident memory and a tenth of a second at
-   * start, measured for the agent; BENCHMARKS.md).
+   * An HTTP client whose every call ends within {@code timeout}, keeping enough idle connections
+   * for {@code slots} job threads plus the claim, log, heartbeat and progress threads calling at
+   * the same moment. OkHttp's default keeps 5: a robot running 10 jobs closed and re-opened
+   * connections all the time (a TCP connect on the robot and an accept on the server per call).
    */
-  public static OkHttpClient httpClient(Duration timeout, URI supabaseUrl) {
-    OkHttpClient.Builder builder = builder(timeout);
+  public static OkHttpClient httpClient(Duration timeout, int slots) {
+    return builder(timeout, slots).build();
+  }
+
+  /**
+   * The client for {@code supabaseUrl}: as {@link #httpClient(Duration, int)}, and for a plain
+   * {@code http://} URL (a local or LAN stack) without TLS, so that the JVM never loads the trust
+   * store and TLS machinery it would not use (about 5 MiB of resident memory and a tenth of a
+   * second at start, measured for the agent; BENCHMARKS.md).
+   */
+  public static OkHttpClient httpClient(Duration timeout, int slots, URI supabaseUrl) {
+    OkHttpClient.Builder builder = builder(timeout, slots);
     if ("http".equalsIgnoreCase(supabaseUrl.getScheme())) {
       builder.connectionSpecs(List.of(ConnectionSpec.CLEARTEXT));
     }
     return builder.build();
   }
 
-  private static OkHttpClient.Builder builder(Duration timeout) {
+  private static OkHttpClient.Builder builder(Duration timeout, int slots) {
     Duration connect =
         timeout.compareTo(Duration.ofSeconds(10)) < 0 ? timeout : Duration.ofSeconds(10);
     return new OkHttpClient.Builder()
+        .connectionPool(new ConnectionPool(Math.max(5, slots + 4), 5, TimeUnit.MINUTES))
         .callTimeout(timeout)
         .connectTimeout(connect)
         .readTimeout(timeout)
