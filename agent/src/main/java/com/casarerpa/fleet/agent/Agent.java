@@ -49,8 +49,9 @@ import org.slf4j.LoggerFactory;
  *   <li>open the log spool (replaying what a previous run could not ship) and the ops endpoints;
  *   <li>register ({@code robot_register}), patiently: the server answers with our identity and the
  *       timing to use;
- *   <li>connect Realtime: presence on {@code robot-fleet}, wake-ups from {@code job-queue}, cancel
- *       hints from {@code robot:<id>} (both coalesced: they can be forged);
+ *   <li>connect Realtime: presence on {@code robot-fleet}, wake-ups ({@code job_queued}) from
+ *       {@code robot:<id>} and {@code job-queue}, cancel hints from {@code robot:<id>} (all
+ *       coalesced: they can be forged);
  *   <li>heartbeat (leases, status, cancels, maintenance) and claim until told to stop;
  *   <li>stop: claim no more, drain running jobs within the budget, release the rest, leave
  *       presence, go offline, flush logs.

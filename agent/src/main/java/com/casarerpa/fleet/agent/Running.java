@@ -159,17 +159,20 @@ final class Running {
     // at most one early claim / heartbeat per HINT_WINDOW (plus one claim per job really won). The
     // live log tail is sent by the
     // database on a private topic, never by the agent.
-    if (config.wakeups()) {
-      HintGate queued = new HintGate(parts.timers(), HINT_WINDOW, claimWakeup::signal);
-      claims.onWork(queued::reopen); // a robot that wins jobs answers the next hint at once
-      RealtimeChannel queue = realtime.channel("job-queue", ChannelOptions.BROADCAST);
-      queue.onBroadcast("job_queued", payload -> queued.hint());
-      queue.onJoined(queued::hint);
-    }
     HintGate cancels = new HintGate(parts.timers(), HINT_WINDOW, heartbeat::beatNow);
     RealtimeChannel own = realtime.channel("robot:" + robot.robotId(), ChannelOptions.BROADCAST);
     own.onBroadcast("cancel_job", payload -> cancels.hint());
     own.onJoined(cancels::hint);
+    if (config.wakeups()) {
+      // The database wakes a few eligible robots on their own topic (robot:<id>), or all of them
+      // on job-queue when none qualifies or the fleet is in 'broadcast' mode: one gate for both.
+      HintGate queued = new HintGate(parts.timers(), HINT_WINDOW, claimWakeup::signal);
+      claims.onWork(queued::reopen); // a robot that wins jobs answers the next hint at once
+      own.onBroadcast("job_queued", payload -> queued.hint());
+      RealtimeChannel queue = realtime.channel("job-queue", ChannelOptions.BROADCAST);
+      queue.onBroadcast("job_queued", payload -> queued.hint());
+      queue.onJoined(queued::hint);
+    }
     active.onChange(presence::changed);
   }
 

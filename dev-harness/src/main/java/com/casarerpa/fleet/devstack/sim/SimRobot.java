@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * One simulated robot speaking the real protocol: its own robot row and API key, {@code
  * robot_register}, a heartbeat loop ({@code robot_heartbeat}, maintenance when due), its own
  * Realtime socket (the agent's {@link RealtimeClient}) with presence on {@code robot-fleet},
- * wake-ups from {@code job-queue} (at most one early claim per second, as the agent's hint gate)
+ * wake-ups ({@code job_queued} on {@code robot:<id>}, targeted by the database, and on {@code
+ * job-queue}, its fallback; at most one early claim per second, as the agent's hint gate)
  * and a claim loop ({@code claim_jobs} → {@code start_job} → {@code complete_job}). Its loops run
  * on virtual threads, each starting at a random phase of its interval (as robots that came up at
  * different times); its Realtime client runs on one of the fleet's few shared loop threads. Like
@@ -194,6 +195,7 @@ public final class SimRobot {
     queue.onBroadcast("job_queued", payload -> hint());
     RealtimeChannel own = realtime.channel("robot:" + identity.id(), ChannelOptions.BROADCAST);
     own.onBroadcast("cancel_job", payload -> {});
+    own.onBroadcast("job_queued", payload -> hint());
     realtime.start();
     presenceChanged();
     heartbeatThread = Thread.ofVirtual().name("sim-heartbeat-" + identity.name()).start(this::beat);

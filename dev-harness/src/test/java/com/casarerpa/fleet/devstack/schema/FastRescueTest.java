@@ -9,7 +9,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A dead robot's job is rescued by the survivors' next heartbeat once its lease has expired, at
- * once (no backoff), and announced on job-queue (20261201000200_fast_rescue). Time is moved by
+ * once (no backoff), and announced by job_queued (20261201000200_fast_rescue). Time is moved by
  * shifting timestamps in SQL, never by sleeping.
  */
 class FastRescueTest {
@@ -56,7 +56,9 @@ class FastRescueTest {
     assertThat(db.value("SELECT scheduled_time <= now() FROM jobs WHERE job_id = ?", jobId))
         .as("no backoff: the robot vanished, the job did not fail")
         .isEqualTo(true);
-    assertThat(hints(jobId)).as("job_queued announces the rescued job").isEqualTo(hintsBefore + 1);
+    assertThat(hints(jobId))
+        .as("job_queued announces the rescued job (to its eligible robots, here both)")
+        .isGreaterThan(hintsBefore);
 
     JsonNode retry = survivor.claimOne();
     assertThat(TestRobot.jobId(retry)).isEqualTo(jobId);
@@ -101,8 +103,8 @@ class FastRescueTest {
 
   private long hints(UUID jobId) throws Exception {
     return db.count(
-        "SELECT count(*) FROM realtime.messages WHERE topic = 'job-queue' AND event = 'job_queued'"
-            + " AND payload->>'job_id' = ?",
+        "SELECT count(*) FROM realtime.messages WHERE event = 'job_queued'"
+            + " AND payload->>'job_id' = ? AND (topic = 'job-queue' OR topic LIKE 'robot:%')",
         jobId.toString());
   }
 

@@ -1,0 +1,153 @@
+-- Targeted wake-ups (issue 14: 1,000 robots). Before, every job that became queued and due was
+-- announced on the public topic 'job-queue': every idle robot of the fleet woke and called
+-- claim_jobs (~350 claims/s for ~1 job/s at 1,000 robots) and each job cost N+1 Realtime messages.
+-- Now the database wakes only a few robots that can take the job, on their own topics.
+--
+--   fleet_settings.wakeup_mode    'targeted' (default) | 'broadcast' (the old behaviour, for a
+--                                 fleet whose agents do not listen on robot:<id> for job_queued)
+--   fleet_settings.wakeup_fanout  K, robots woken per job (default 2, 1..50)
+--   job_wakeup_targets(job, K)    up to K robot ids that claim_jobs would give the job to: live
+--                                 (status online/busy, a heartbeat within min(offline threshold,
+--                                 3 heartbeat intervals)), same tenant, environment, capabilities,
+--                                 workflow assignment and node overrides as claim_jobs (routing as
+--                                 robot_routing(), written inline: no function call per robot row),
+--                                 a free slot; idle robots first, random among equals
+--   job_wakeup(job)               sends job_queued {job_id, priority, environment,
+--                                 required_capabilities} on 'robot:<id>' to each target; on
+--                                 'job-queue' when none qualifies, when targeting failed, or in
+--                                 'broadcast' mode
+--   jobs_realtime_hints(), jobs_rescue_hint()   replaced: announce through job_wakeup()
+-- The database stays the truth: a lost hint costs latency only (robots still poll), and a failing
+-- send is a warning that never fails the write.
+
+ALTER TABLE public.fleet_settings
+  ADD COLUMN IF NOT EXISTS wakeup_mode text NOT NULL DEFAULT 'targeted'
+    CONSTRAINT fleet_settings_wakeup_mode CHECK (wakeup_mode IN ('targeted', 'broadcast')),
+  ADD COLUMN IF NOT EXISTS wakeup_fanout integer NOT NULL DEFAULT 2
+    CONSTRAINT fleet_settings_wakeup_fanout CHECK (wakeup_fanout BETWEEN 1 AND 50);
+
+CREATE OR REPLACE FUNCTION public.job_wakeup_targets(p_job public.jobs, p_limit integer)
+RETURNS SETOF uuid
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+  WITH settings AS (
+    SELECT now() - make_interval(secs => least(s.offline_threshold_seconds,
+                                              3 * s.heartbeat_interval_seconds)) AS alive_since
+      FROM public.fleet_settings s
+  ), workflow AS (
+    SELECT EXISTS (SELECT 1 FROM public.workflow_robot_assignments a
+                    WHERE a.workflow_id = p_job.workflow_id) AS assigned,
+           (SELECT array_agg(DISTINCT o.robot_id) FROM public.node_robot_overrides o
+             WHERE o.workflow_id = p_job.workflow_id AND o.is_active AND o.robot_id IS NOT NULL) AS pinned,
+           -- a robot must hold the job's capabilities and those of every active node override
+           p_job.required_capabilities
+             || (SELECT coalesce(jsonb_agg(c.value), '[]'::jsonb)
+                   FROM public.node_robot_overrides o,
+                        jsonb_array_elements(coalesce(o.required_capabilities, '[]'::jsonb)) c
+                  WHERE o.workflow_id = p_job.workflow_id AND o.is_active) AS needs
+  ), live AS (
+    SELECT lj.robot_uuid, count(*) AS jobs
+      FROM public.jobs lj
+     WHERE lj.status IN ('claimed', 'running') AND lj.robot_uuid IS NOT NULL
+     GROUP BY lj.robot_uuid
+  ), candidates AS (
+    SELECT r.robot_id, coalesce(l.jobs, 0) AS jobs,
+           CASE WHEN r.environment = 'default'
+                THEN coalesce(nullif(btrim(r.reported_environment), ''), 'default')
+                ELSE r.environment END AS environment,
+           least(r.max_concurrent_jobs,
+                 coalesce(r.reported_max_concurrent_jobs, r.max_concurrent_jobs)) AS max_jobs,
+           r.capabilities, r.reported_capabilities
+      FROM public.robots r
+      LEFT JOIN live l ON l.robot_uuid = r.robot_id
+     WHERE r.status IN ('online', 'busy')
+       AND r.tenant_id IS NOT DISTINCT FROM p_job.tenant_id
+       AND coalesce(r.last_heartbeat, r.last_seen, r.created_at) >= (SELECT alive_since FROM settings)
+  )
+  SELECT c.robot_id
+    FROM candidates c, workflow w
+   WHERE c.jobs < c.max_jobs
+     AND (c.environment = 'default' OR p_job.environment = c.environment OR p_job.environment = 'default')
+     -- robot_routing's capabilities are operator's ∩ reported: holding `needs` means both hold it
+     AND CASE WHEN c.reported_capabilities IS NULL THEN c.capabilities @> w.needs
+              ELSE coalesce(c.capabilities, '[]'::jsonb) @> w.needs AND c.reported_capabilities @> w.needs END
+     AND (NOT w.assigned OR EXISTS (SELECT 1 FROM public.workflow_robot_assignments a
+                                     WHERE a.workflow_id = p_job.workflow_id AND a.robot_id = c.robot_id))
+     AND (w.pinned IS NULL OR (cardinality(w.pinned) = 1 AND w.pinned[1] = c.robot_id))
+   ORDER BY c.jobs = 0 DESC, random()
+   LIMIT greatest(p_limit, 0)
+$$;
+
+CREATE OR REPLACE FUNCTION public.job_wakeup(p_job public.jobs) RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+  v_payload jsonb := jsonb_build_object('job_id', p_job.job_id, 'priority', p_job.priority,
+                                        'environment', p_job.environment,
+                                        'required_capabilities', p_job.required_capabilities);
+  v_mode text;
+  v_fanout integer;
+  v_targets uuid[] := ARRAY[]::uuid[];
+  v_robot uuid;
+BEGIN
+  SELECT s.wakeup_mode, s.wakeup_fanout INTO v_mode, v_fanout FROM public.fleet_settings s;
+  IF v_mode IS DISTINCT FROM 'broadcast' THEN
+    BEGIN
+      SELECT coalesce(array_agg(t), ARRAY[]::uuid[]) INTO v_targets
+        FROM public.job_wakeup_targets(p_job, coalesce(v_fanout, 2)) t;
+    EXCEPTION WHEN OTHERS THEN
+      RAISE WARNING 'targeted wake-up for job % failed, broadcasting: %', p_job.job_id, SQLERRM;
+      v_targets := ARRAY[]::uuid[];
+    END;
+  END IF;
+  IF cardinality(v_targets) = 0 THEN
+    PERFORM realtime.send(v_payload, 'job_queued', 'job-queue', false);
+    RETURN;
+  END IF;
+  FOREACH v_robot IN ARRAY v_targets LOOP
+    PERFORM realtime.send(v_payload, 'job_queued', 'robot:' || v_robot::text, false);
+  END LOOP;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION public.jobs_realtime_hints() RETURNS trigger
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+  IF to_regprocedure('realtime.send(jsonb,text,text,boolean)') IS NULL THEN
+    RETURN NULL;
+  END IF;
+  BEGIN
+    IF NEW.status = 'queued'
+       AND (TG_OP = 'INSERT' OR OLD.status IS DISTINCT FROM 'queued')
+       AND (NEW.scheduled_time IS NULL OR NEW.scheduled_time <= now()) THEN
+      PERFORM public.job_wakeup(NEW);
+    END IF;
+    IF TG_OP = 'UPDATE' AND NEW.cancel_requested_at IS NOT NULL AND OLD.cancel_requested_at IS NULL
+       AND NEW.status IN ('claimed', 'running') AND NEW.robot_uuid IS NOT NULL THEN
+      PERFORM realtime.send(jsonb_build_object('job_id', NEW.job_id), 'cancel_job',
+                            'robot:' || NEW.robot_uuid::text, false);
+    END IF;
+  EXCEPTION WHEN OTHERS THEN
+    RAISE WARNING 'realtime hint for job % not sent: %', NEW.job_id, SQLERRM;
+  END;
+  RETURN NULL;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION public.jobs_rescue_hint() RETURNS trigger
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+  IF to_regprocedure('realtime.send(jsonb,text,text,boolean)') IS NULL THEN
+    RETURN NULL;
+  END IF;
+  BEGIN
+    PERFORM public.job_wakeup(NEW);
+  EXCEPTION WHEN OTHERS THEN
+    RAISE WARNING 'realtime hint for job % not sent: %', NEW.job_id, SQLERRM;
+  END;
+  RETURN NULL;
+END
+$$;
+
+REVOKE ALL ON FUNCTION public.job_wakeup_targets(public.jobs, integer) FROM PUBLIC, anon, authenticated;
+REVOKE ALL ON FUNCTION public.job_wakeup(public.jobs) FROM PUBLIC, anon, authenticated;
+GRANT EXECUTE ON FUNCTION public.job_wakeup_targets(public.jobs, integer) TO service_role;
+GRANT EXECUTE ON FUNCTION public.job_wakeup(public.jobs) TO service_role;
