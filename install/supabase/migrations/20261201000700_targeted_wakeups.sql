@@ -11,7 +11,9 @@
 --                                 3 heartbeat intervals)), same tenant, environment, capabilities,
 --                                 workflow assignment and node overrides as claim_jobs (routing as
 --                                 robot_routing(), written inline: no function call per robot row),
---                                 a free slot; idle robots first, random among equals
+--                                 a free slot; idle robots (status 'online') first, random among
+--                                 equals. One pass over the tenant's robot rows; the routing
+--                                 tests and a free-slot index probe stop once K robots passed.
 --   job_wakeup(job)               sends job_queued {job_id, priority, environment,
 --                                 required_capabilities} on 'robot:<id>' to each target; on
 --                                 'job-queue' when none qualifies, when targeting failed, or in
@@ -28,7 +30,10 @@ ALTER TABLE public.fleet_settings
 
 CREATE OR REPLACE FUNCTION public.job_wakeup_targets(p_job public.jobs, p_limit integer)
 RETURNS SETOF uuid
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+  -- plpgsql, not sql: its plan is prepared once per session, not planned again on every insert
+  RETURN QUERY
   WITH settings AS (
     SELECT now() - make_interval(secs => least(s.offline_threshold_seconds,
                                               3 * s.heartbeat_interval_seconds)) AS alive_since
@@ -44,37 +49,38 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
                    FROM public.node_robot_overrides o,
                         jsonb_array_elements(coalesce(o.required_capabilities, '[]'::jsonb)) c
                   WHERE o.workflow_id = p_job.workflow_id AND o.is_active) AS needs
-  ), live AS (
-    SELECT lj.robot_uuid, count(*) AS jobs
-      FROM public.jobs lj
-     WHERE lj.status IN ('claimed', 'running') AND lj.robot_uuid IS NOT NULL
-     GROUP BY lj.robot_uuid
-  ), candidates AS (
-    SELECT r.robot_id, coalesce(l.jobs, 0) AS jobs,
-           CASE WHEN r.environment = 'default'
-                THEN coalesce(nullif(btrim(r.reported_environment), ''), 'default')
-                ELSE r.environment END AS environment,
-           least(r.max_concurrent_jobs,
-                 coalesce(r.reported_max_concurrent_jobs, r.max_concurrent_jobs)) AS max_jobs,
-           r.capabilities, r.reported_capabilities
-      FROM public.robots r
-      LEFT JOIN live l ON l.robot_uuid = r.robot_id
-     WHERE r.status IN ('online', 'busy')
-       AND r.tenant_id IS NOT DISTINCT FROM p_job.tenant_id
-       AND coalesce(r.last_heartbeat, r.last_seen, r.created_at) >= (SELECT alive_since FROM settings)
   )
+  -- One pass over the tenant's live robot rows with the cheap filters, shuffled (ids only) with
+  -- idle robots ('online') ahead of busy ones; the routing tests (no function call per row) and
+  -- the free-slot probe (idx_jobs_live_by_robot) then run in that order only until K passed.
   SELECT c.robot_id
-    FROM candidates c, workflow w
-   WHERE c.jobs < c.max_jobs
-     AND (c.environment = 'default' OR p_job.environment = c.environment OR p_job.environment = 'default')
-     -- robot_routing's capabilities are operator's ∩ reported: holding `needs` means both hold it
+    FROM (SELECT r.robot_id
+            FROM public.robots r
+           WHERE r.status IN ('online', 'busy')
+             AND r.tenant_id IS NOT DISTINCT FROM p_job.tenant_id
+             AND coalesce(r.last_heartbeat, r.last_seen, r.created_at) >= (SELECT alive_since FROM settings)
+           ORDER BY r.status = 'online' DESC, random()
+          OFFSET 0) shuffled
+    CROSS JOIN LATERAL (
+          SELECT r.robot_id, r.capabilities, r.reported_capabilities,
+                 CASE WHEN r.environment = 'default'
+                      THEN coalesce(nullif(btrim(r.reported_environment), ''), 'default')
+                      ELSE r.environment END AS environment,
+                 least(r.max_concurrent_jobs,
+                       coalesce(r.reported_max_concurrent_jobs, r.max_concurrent_jobs)) AS max_jobs
+            FROM public.robots r WHERE r.robot_id = shuffled.robot_id) c, workflow w
+   WHERE (c.environment IN ('default', p_job.environment) OR p_job.environment = 'default')
+     -- robot_routing's capabilities are operator's ∩ reported: holding `needs` means both do
      AND CASE WHEN c.reported_capabilities IS NULL THEN c.capabilities @> w.needs
-              ELSE coalesce(c.capabilities, '[]'::jsonb) @> w.needs AND c.reported_capabilities @> w.needs END
+              ELSE coalesce(c.capabilities, '[]'::jsonb) @> w.needs
+                   AND c.reported_capabilities @> w.needs END
      AND (NOT w.assigned OR EXISTS (SELECT 1 FROM public.workflow_robot_assignments a
                                      WHERE a.workflow_id = p_job.workflow_id AND a.robot_id = c.robot_id))
      AND (w.pinned IS NULL OR (cardinality(w.pinned) = 1 AND w.pinned[1] = c.robot_id))
-   ORDER BY c.jobs = 0 DESC, random()
-   LIMIT greatest(p_limit, 0)
+     AND (SELECT count(*) FROM public.jobs lj
+           WHERE lj.robot_uuid = c.robot_id AND lj.status IN ('claimed', 'running')) < c.max_jobs
+   LIMIT greatest(p_limit, 0);
+END
 $$;
 
 CREATE OR REPLACE FUNCTION public.job_wakeup(p_job public.jobs) RETURNS void
