@@ -28,6 +28,7 @@ import com.casarerpa.fleet.agent.supabase.RetryPolicy;
 import com.casarerpa.fleet.agent.supabase.RobotKeyRejected;
 import com.casarerpa.fleet.agent.supabase.SupabaseException;
 import com.casarerpa.fleet.agent.supabase.SupabaseRest;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -168,10 +169,23 @@ final class Running {
       // on job-queue when none qualifies or the fleet is in 'broadcast' mode: one gate for both.
       HintGate queued = new HintGate(parts.timers(), HINT_WINDOW, claimWakeup::signal);
       claims.onWork(queued::reopen); // a robot that wins jobs answers the next hint at once
-      own.onBroadcast("job_queued", payload -> queued.hint());
       RealtimeChannel queue = realtime.channel("job-queue", ChannelOptions.BROADCAST);
-      queue.onBroadcast("job_queued", payload -> queued.hint());
       queue.onJoined(queued::hint);
+      for (Map.Entry<String, RealtimeChannel> hints :
+          Map.of("robot", own, "job-queue", queue).entrySet()) {
+        Counter received = metrics.counter("agent.wakeup.hints", "topic", hints.getKey());
+        hints
+            .getValue()
+            .onBroadcast(
+                "job_queued",
+                payload -> {
+                  received.increment();
+                  queued.hint();
+                });
+        Gauge.builder("agent.wakeup.joined", hints.getValue(), c -> c.isJoined() ? 1 : 0)
+            .tag("topic", hints.getKey())
+            .register(metrics);
+      }
     }
     active.onChange(presence::changed);
   }

@@ -392,12 +392,12 @@ class AgentTest {
   }
 
   /**
-   * The wiring: both public hint topics reach the agent through a {@code HintGate}. How much a
-   * burst costs (one action at once, one at the end of the window) is {@code HintGateTest}'s, on
-   * driven time.
+   * The wiring: hints on the public topics (job_queued on job-queue and robot:<id>, cancel_job on
+   * robot:<id>) reach the agent through a {@code HintGate}. How much a burst costs (one action at
+   * once, one at the end of the window) is {@code HintGateTest}'s, on driven time.
    */
   @Test
-  void forged_hints_on_both_public_topics_reach_the_agent_through_the_hint_gates() {
+  void forged_hints_on_the_public_topics_reach_the_agent_through_the_hint_gates() {
     backend.serverTiming(600, 60);
     startAgent(c -> c.heartbeatInterval(Duration.ofSeconds(60)));
     // start-up: a claim at start and one for the job-queue join (a wake-up flag is never lost),
@@ -421,6 +421,18 @@ class AgentTest {
     }
     // the poll interval is 30 s: a claim now comes from a hint
     await().until(() -> backend.calls("claim_jobs") > claimsBefore);
+
+    // the database's targeted wake-up arrives on robot:<id>, through the same gate
+    long claimsAfterQueue = backend.calls("claim_jobs");
+    for (int i = 0; i < 40; i++) {
+      backend
+          .realtime()
+          .broadcast(
+              "realtime:robot:" + backend.robotId,
+              "job_queued",
+              FakeWorkflowExecutor.script().objectNode().put("job_id", "forged-" + i));
+    }
+    await().until(() -> backend.calls("claim_jobs") > claimsAfterQueue);
 
     // heartbeats are a minute apart here: a heartbeat now comes from a cancel hint
     long beatsBefore = backend.calls("robot_heartbeat");

@@ -38,7 +38,8 @@ enum Setting {
   ROBOT_LOG_FLUSH_INTERVAL("1s", false, "longest a log line waits before it is shipped"),
   ROBOT_LOG_LEVEL("INFO", false, "lowest level shipped to robot_logs"),
   ROBOT_FLEET_MAINTENANCE("true", false, "take part in running fleet maintenance"),
-  ROBOT_WAKEUPS("true", false, "claim at once on job_queued hints (robot:<id>, job-queue); false polls only"),
+  ROBOT_WAKEUPS(
+      "true", false, "claim at once on job_queued hints (robot:<id>, job-queue); false polls only"),
   WORKFLOW_HTTP_ALLOW(
       "",
       false,

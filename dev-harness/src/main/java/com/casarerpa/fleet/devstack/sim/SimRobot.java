@@ -35,9 +35,9 @@ import org.slf4j.LoggerFactory;
  * robot_register}, a heartbeat loop ({@code robot_heartbeat}, maintenance when due), its own
  * Realtime socket (the agent's {@link RealtimeClient}) with presence on {@code robot-fleet},
  * wake-ups ({@code job_queued} on {@code robot:<id>}, targeted by the database, and on {@code
- * job-queue}, its fallback; at most one early claim per second, as the agent's hint gate)
- * and a claim loop ({@code claim_jobs} → {@code start_job} → {@code complete_job}). Its loops run
- * on virtual threads, each starting at a random phase of its interval (as robots that came up at
+ * job-queue}, its fallback; at most one early claim per second, as the agent's hint gate) and a
+ * claim loop ({@code claim_jobs} → {@code start_job} → {@code complete_job}). Its loops run on
+ * virtual threads, each starting at a random phase of its interval (as robots that came up at
  * different times); its Realtime client runs on one of the fleet's few shared loop threads. Like
  * the agent it tracks presence only while {@code robot_presence_budget()} says the fleet's budget
  * carries it ({@code presence_enabled}); otherwise it keeps its socket for wake-ups and cancels.
