@@ -6,18 +6,21 @@
 --   fleet_settings.wakeup_mode    'targeted' (default) | 'broadcast' (the old behaviour, for a
 --                                 fleet whose agents do not listen on robot:<id> for job_queued)
 --   fleet_settings.wakeup_fanout  K, robots woken per job (default 2, 1..50)
---   job_wakeup_targets(job, K)    up to K robot ids that claim_jobs would give the job to: live
+--   job_wakeup_targets(job, K, free_slot => true)
+--                                 up to K robot ids that claim_jobs would give the job to: live
 --                                 (status online/busy, a heartbeat within min(offline threshold,
 --                                 3 heartbeat intervals)), same tenant, environment, capabilities,
 --                                 workflow assignment and node overrides as claim_jobs (routing as
 --                                 robot_routing(), written inline: no function call per robot row),
---                                 a free slot; idle robots (status 'online') first, random among
---                                 equals. One pass over the tenant's robot rows; the routing
---                                 tests and a free-slot index probe stop once K robots passed.
+--                                 a free slot (unless free_slot => false); idle robots (status
+--                                 'online') first, random among equals. One pass over the tenant's
+--                                 robot rows; the routing tests and a free-slot index probe stop
+--                                 once K robots passed.
 --   job_wakeup(job)               sends job_queued {job_id, priority, environment,
---                                 required_capabilities} on 'robot:<id>' to each target; on
---                                 'job-queue' when none qualifies, when targeting failed, or in
---                                 'broadcast' mode
+--                                 required_capabilities} on 'robot:<id>' to each target; nothing
+--                                 when the robots that could take it are all full (they claim when
+--                                 a slot frees); on 'job-queue' when no live robot could take it,
+--                                 when targeting failed, or in 'broadcast' mode
 --   jobs_realtime_hints(), jobs_rescue_hint()   replaced: announce through job_wakeup()
 -- The database stays the truth: a lost hint costs latency only (robots still poll), and a failing
 -- send is a warning that never fails the write.
@@ -28,7 +31,8 @@ ALTER TABLE public.fleet_settings
   ADD COLUMN IF NOT EXISTS wakeup_fanout integer NOT NULL DEFAULT 2
     CONSTRAINT fleet_settings_wakeup_fanout CHECK (wakeup_fanout BETWEEN 1 AND 50);
 
-CREATE OR REPLACE FUNCTION public.job_wakeup_targets(p_job public.jobs, p_limit integer)
+CREATE OR REPLACE FUNCTION public.job_wakeup_targets(
+  p_job public.jobs, p_limit integer, p_free_slot boolean DEFAULT true)
 RETURNS SETOF uuid
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN
@@ -77,8 +81,9 @@ BEGIN
      AND (NOT w.assigned OR EXISTS (SELECT 1 FROM public.workflow_robot_assignments a
                                      WHERE a.workflow_id = p_job.workflow_id AND a.robot_id = c.robot_id))
      AND (w.pinned IS NULL OR (cardinality(w.pinned) = 1 AND w.pinned[1] = c.robot_id))
-     AND (SELECT count(*) FROM public.jobs lj
-           WHERE lj.robot_uuid = c.robot_id AND lj.status IN ('claimed', 'running')) < c.max_jobs
+     AND (NOT p_free_slot
+          OR (SELECT count(*) FROM public.jobs lj
+               WHERE lj.robot_uuid = c.robot_id AND lj.status IN ('claimed', 'running')) < c.max_jobs)
    LIMIT greatest(p_limit, 0);
 END
 $$;
@@ -92,6 +97,7 @@ DECLARE
   v_mode text;
   v_fanout integer;
   v_targets uuid[] := ARRAY[]::uuid[];
+  v_only_full boolean := false;
   v_robot uuid;
 BEGIN
   SELECT s.wakeup_mode, s.wakeup_fanout INTO v_mode, v_fanout FROM public.fleet_settings s;
@@ -99,10 +105,19 @@ BEGIN
     BEGIN
       SELECT coalesce(array_agg(t), ARRAY[]::uuid[]) INTO v_targets
         FROM public.job_wakeup_targets(p_job, coalesce(v_fanout, 2)) t;
+      -- Robots that could take the job but are full claim it when a slot frees (the agent claims
+      -- at once when a job ends): waking the whole fleet would cost N + 1 messages exactly when it
+      -- is busiest and wake nobody with a free slot.
+      v_only_full := cardinality(v_targets) = 0
+                     AND EXISTS (SELECT 1 FROM public.job_wakeup_targets(p_job, 1, false));
     EXCEPTION WHEN OTHERS THEN
       RAISE WARNING 'targeted wake-up for job % failed, broadcasting: %', p_job.job_id, SQLERRM;
       v_targets := ARRAY[]::uuid[];
+      v_only_full := false;
     END;
+  END IF;
+  IF v_only_full THEN
+    RETURN;
   END IF;
   IF cardinality(v_targets) = 0 THEN
     PERFORM realtime.send(v_payload, 'job_queued', 'job-queue', false);
@@ -153,7 +168,7 @@ BEGIN
 END
 $$;
 
-REVOKE ALL ON FUNCTION public.job_wakeup_targets(public.jobs, integer) FROM PUBLIC, anon, authenticated;
+REVOKE ALL ON FUNCTION public.job_wakeup_targets(public.jobs, integer, boolean) FROM PUBLIC, anon, authenticated;
 REVOKE ALL ON FUNCTION public.job_wakeup(public.jobs) FROM PUBLIC, anon, authenticated;
-GRANT EXECUTE ON FUNCTION public.job_wakeup_targets(public.jobs, integer) TO service_role;
+GRANT EXECUTE ON FUNCTION public.job_wakeup_targets(public.jobs, integer, boolean) TO service_role;
 GRANT EXECUTE ON FUNCTION public.job_wakeup(public.jobs) TO service_role;

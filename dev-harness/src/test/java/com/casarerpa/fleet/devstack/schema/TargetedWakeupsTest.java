@@ -12,8 +12,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A job that becomes queued and due wakes up to {@code wakeup_fanout} robots that claim_jobs would
- * give it to, each on its own topic {@code robot:<id>}; {@code job-queue} only when none qualifies
- * or the fleet is in 'broadcast' mode (20261201000700_targeted_wakeups).
+ * give it to, each on its own topic {@code robot:<id>}; nothing when those robots are all full;
+ * {@code job-queue} only when no live robot could take it or the fleet is in 'broadcast' mode
+ * (20261201000700_targeted_wakeups).
  */
 class TargetedWakeupsTest {
   @RegisterExtension static final SchemaDatabase db = new SchemaDatabase();
@@ -143,6 +144,21 @@ class TargetedWakeupsTest {
     UUID job =
         fleet.enqueue(fleet.workflow(), "p_required_capabilities", List.of("no-robot-has-this"));
     assertThat(hintTopics(job)).containsExactly("job-queue");
+  }
+
+  @Test
+  void a_job_only_full_robots_could_take_wakes_nobody_they_claim_it_when_a_slot_frees()
+      throws Exception {
+    Fleet fleet = new Fleet(db);
+    TestRobot robot = fleet.robot();
+    UUID workflow = fleet.workflow();
+    fleet.enqueue(workflow);
+    var first = robot.claimOne();
+    robot.start(first);
+    UUID waiting = fleet.enqueue(workflow);
+    assertThat(hintTopics(waiting)).as("no robot has a slot: no broadcast to the fleet").isEmpty();
+    robot.complete(first);
+    assertThat(TestRobot.jobId(robot.claimOne())).isEqualTo(waiting);
   }
 
   @Test
