@@ -158,8 +158,14 @@ public final class FakeFleetBackend implements AutoCloseable {
         Json.MAPPER.createObjectNode().put("job_id", job.id.toString()));
   }
 
+  /**
+   * The stored lines in {@code seq} order, as a reader of {@code robot_logs} sees them (the shipper
+   * keeps two batches in flight, so they may arrive in either order).
+   */
   public synchronized List<JsonNode> logs() {
-    return new ArrayList<>(logsById.values());
+    List<JsonNode> lines = new ArrayList<>(logsById.values());
+    lines.sort(java.util.Comparator.comparingLong(l -> l.path("seq").asLong()));
+    return lines;
   }
 
   public List<String> calls() {
