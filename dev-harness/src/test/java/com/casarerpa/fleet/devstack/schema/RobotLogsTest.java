@@ -332,9 +332,9 @@ class RobotLogsTest {
   }
 
   /**
-   * The live tail is one message per call (its cost was a third of the function's): the call's
-   * last 100 stored lines in order, how many it stored and their seq range; a replay stores
-   * nothing and sends nothing.
+   * The live tail is one message per call (its cost was a third of the function's): the call's last
+   * 100 stored lines in order, how many it stored and their seq range; a replay stores nothing and
+   * sends nothing.
    */
   @Test
   void a_call_sends_one_tail_message_with_its_last_100_lines_and_what_it_stored() throws Exception {
