@@ -1,5 +1,6 @@
 package com.casarerpa.fleet.agent.internal;
 
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -12,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * its stack) and counted, and a periodic task keeps its schedule. Plain {@code
  * ScheduledExecutorService} would cancel a periodic task silently at its first exception. Submitted
  * {@link java.util.concurrent.Callable}s keep their normal contract (the caller gets the exception
- * from the future).
+ * from the future). A task that hands work to an executor already shut down (the agent stopping
+ * while a timer fires) is logged at DEBUG, not counted: that is a shutdown race, not a failure.
  */
 public final class GuardedScheduler extends ScheduledThreadPoolExecutor implements Worker {
   private static final Logger log = LoggerFactory.getLogger(GuardedScheduler.class);
@@ -64,6 +66,10 @@ public final class GuardedScheduler extends ScheduledThreadPoolExecutor implemen
     return () -> {
       try {
         task.run();
+      } catch (RejectedExecutionException e) {
+        // the task handed work to an executor that has stopped (unbounded queues refuse only
+        // after shutdown): the agent is stopping, and the work no longer matters
+        log.debug("a task on {} ran into a stopped executor: {}", name, e.toString());
       } catch (RuntimeException | LinkageError | AssertionError e) {
         failures.incrementAndGet();
         log.error("a task on {} failed; the scheduler carries on", name, e);

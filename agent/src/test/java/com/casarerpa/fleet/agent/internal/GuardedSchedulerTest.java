@@ -43,4 +43,27 @@ class GuardedSchedulerTest {
     }
     assertThat(scheduler.alive()).isFalse();
   }
+
+  @Test
+  void a_task_handing_work_to_a_stopped_executor_is_a_shutdown_race_not_a_failure() {
+    GuardedScheduler stopped = new GuardedScheduler("test-stopped");
+    stopped.shutdownNow();
+    GuardedScheduler scheduler = new GuardedScheduler("test-guarded");
+    AtomicInteger after = new AtomicInteger();
+    try {
+      scheduler.scheduleWithFixedDelay(
+          () -> {
+            after.incrementAndGet();
+            stopped.execute(() -> {});
+          },
+          0,
+          5,
+          TimeUnit.MILLISECONDS);
+      await().atMost(Duration.ofSeconds(10)).until(() -> after.get() >= 3);
+      assertThat(scheduler.failures()).isZero();
+      assertThat(scheduler.alive()).isTrue();
+    } finally {
+      scheduler.shutdownNow();
+    }
+  }
 }

@@ -3,6 +3,7 @@ package com.casarerpa.fleet.devstack.bench;
 import com.casarerpa.fleet.agent.config.AgentConfig;
 import com.casarerpa.fleet.devstack.LocalStack;
 import com.casarerpa.fleet.devstack.StackSettings;
+import com.casarerpa.fleet.devstack.db.EmbeddedDatabase;
 import com.casarerpa.fleet.devstack.dev.FleetAdmin;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -48,7 +49,51 @@ public final class BenchFleet implements AutoCloseable {
 
   public static BenchFleet start() throws IOException {
     Path work = Files.createTempDirectory("bench");
-    return new BenchFleet(LocalStack.start(StackSettings.ephemeral()), work);
+    BenchFleet fleet = new BenchFleet(LocalStack.start(StackSettings.ephemeral()), work);
+    if (Boolean.getBoolean(EmbeddedDatabase.STATEMENT_STATS)) {
+      try {
+        fleet.execute("create extension if not exists pg_stat_statements");
+      } catch (SQLException e) {
+        fleet.close();
+        throw new IOException("pg_stat_statements: " + e.getMessage(), e);
+      }
+    }
+    return fleet;
+  }
+
+  /**
+   * With {@code BENCH_JAVA_OPTS=-Dcasare.devstack.statementStats=true}: the statements that took
+   * the database's time so far, most first (total, calls, mean), as printable lines; empty when
+   * statement statistics are off.
+   */
+  public List<String> topStatements(int limit) {
+    List<String> lines = new ArrayList<>();
+    if (!Boolean.getBoolean(EmbeddedDatabase.STATEMENT_STATS)) {
+      return lines;
+    }
+    String sql =
+        "select round(total_exec_time::numeric, 1), calls, round(mean_exec_time::numeric, 3),"
+            + " left(regexp_replace(query, '\\s+', ' ', 'g'), 110) from pg_stat_statements"
+            + " order by total_exec_time desc limit ?";
+    try (Connection c = db.getConnection();
+        PreparedStatement s = c.prepareStatement(sql)) {
+      s.setInt(1, limit);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          lines.add(
+              String.format(
+                  java.util.Locale.ROOT,
+                  "%10s ms %8d calls %9s ms/call  %s",
+                  rs.getString(1),
+                  rs.getLong(2),
+                  rs.getString(3),
+                  rs.getString(4)));
+        }
+      }
+    } catch (SQLException e) {
+      lines.add("pg_stat_statements unreadable: " + e.getMessage());
+    }
+    return lines;
   }
 
   public LocalStack stack() {
@@ -134,15 +179,23 @@ public final class BenchFleet implements AutoCloseable {
     }
   }
 
-  /** Polls {@code condition} every 5 ms; false when {@code timeout} passed first. */
+  /**
+   * Polls {@code condition}, first every 5 ms, then less often (up to every 100 ms) while it stays
+   * false: a quick answer for short waits, without a long wait's polling (often a count over a
+   * growing table) stealing the database's time from the work being measured. False when {@code
+   * timeout} passed first. A scenario that times the work reads the end from the database's
+   * timestamps, not from when this returned.
+   */
   public static boolean await(Duration timeout, BooleanSupplier condition)
       throws InterruptedException {
     long end = System.nanoTime() + timeout.toNanos();
+    long pause = 5;
     while (System.nanoTime() < end) {
       if (condition.getAsBoolean()) {
         return true;
       }
-      Thread.sleep(5);
+      Thread.sleep(pause);
+      pause = Math.min(100, pause + pause / 2 + 1);
     }
     return condition.getAsBoolean();
   }
@@ -235,6 +288,11 @@ public final class BenchFleet implements AutoCloseable {
 
   @Override
   public void close() {
+    List<String> statements = topStatements(30);
+    if (!statements.isEmpty()) {
+      System.out.println("database time by statement (pg_stat_statements):");
+      statements.forEach(line -> System.out.println("  " + line));
+    }
     try {
       for (Process process : processes) {
         process.descendants().forEach(ProcessHandle::destroy);

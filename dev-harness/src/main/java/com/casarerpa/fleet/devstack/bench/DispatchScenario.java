@@ -11,6 +11,7 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Enqueue → claim latency ({@code jobs.claimed_at − jobs.created_at}, both the database's clock) of
@@ -34,7 +35,8 @@ public final class DispatchScenario implements BenchScenario {
     return """
         --idle-jobs N   jobs enqueued one at a time into the idle fleet (default 50)
         --rate N        jobs/s enqueued during the loaded phase (default 100)
-        --seconds N     length of the loaded phase (default 20, after 3 s of warm-up)
+        --seconds N     length of the measured loaded phase (default 20)
+        --warmup N      seconds at --rate before it, not measured (default 15)
         --robots N      agents (default 2)
         --slots N       max_concurrent_jobs per agent (default 10)""";
   }
@@ -44,6 +46,7 @@ public final class DispatchScenario implements BenchScenario {
     int idleJobs = run.intOption("idle-jobs", 50);
     int rate = run.intOption("rate", 100);
     int seconds = run.intOption("seconds", 20);
+    int warmup = run.intOption("warmup", 15);
     int robots = run.intOption("robots", 2);
     int slots = run.intOption("slots", 10);
     try (BenchFleet fleet = BenchFleet.start();
@@ -62,13 +65,19 @@ public final class DispatchScenario implements BenchScenario {
       if (rate > 0) {
         String loadTag = "load-" + UUID.randomUUID();
         ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
-        long warmupTicks = 3L * rate;
-        long[] tick = {0};
+        AtomicReference<String> tag = new AtomicReference<>("warmup");
+        CpuClock cpu = CpuClock.of(fleet.db());
+        String completed = "select count(*) from jobs where status = 'completed'";
+        CpuClock.Reading before;
+        CpuClock.Reading used;
+        long doneBefore;
+        long doneAfter;
+        long backlog;
         try {
           pacer.scheduleAtFixedRate(
               () -> {
                 try {
-                  enqueue(fleet, workflow, tick[0]++ < warmupTicks ? "warmup" : loadTag);
+                  enqueue(fleet, workflow, tag.get());
                 } catch (Exception e) {
                   System.err.println("enqueue failed: " + e);
                 }
@@ -76,31 +85,51 @@ public final class DispatchScenario implements BenchScenario {
               0,
               1_000_000L / rate,
               TimeUnit.MICROSECONDS);
-          Thread.sleep((3L + seconds) * 1000);
+          // warm-up at the same rate: the JIT compiles the hot paths of the stack and the agents
+          // (a fleet runs for days; its first seconds are not what it costs)
+          Thread.sleep(warmup * 1000L);
+          tag.set(loadTag);
+          before = cpu.read();
+          doneBefore = count(fleet, completed);
+          Thread.sleep(seconds * 1000L);
+          used = cpu.read().minus(before);
+          doneAfter = count(fleet, completed);
+          tag.set("cooldown");
+          backlog = count(fleet, "select count(*) from jobs where status = 'queued'");
         } finally {
           pacer.shutdownNow();
           pacer.awaitTermination(10, TimeUnit.SECONDS);
         }
         BenchFleet.await(
-            Duration.ofSeconds(60),
+            Duration.ofSeconds(120),
             () ->
                 count(
                         fleet,
                         "select count(*) from jobs where status in ('queued', 'claimed', 'running')")
                     == 0);
-        List<Double> loaded = latencies(fleet, loadTag);
-        double achieved =
-            count(
-                    fleet,
-                    "select count(*) from jobs where workflow_name = '"
-                        + loadTag
-                        + "' and status = 'completed'")
-                / (double) seconds;
+        long done = doneAfter - doneBefore;
+        double achieved = done / (double) seconds;
         run.row(
             "loaded: jobs completed per second",
             String.format(Locale.ROOT, "%.1f jobs/s", achieved),
-            "offered " + rate + "/s");
+            "offered "
+                + rate
+                + "/s for "
+                + seconds
+                + " s after "
+                + warmup
+                + " s of warm-up; "
+                + backlog
+                + " queued at the end");
         run.figure("loaded_completed_per_s", achieved);
+        run.figure("loaded_backlog_at_end", backlog);
+        run.row(
+            "loaded: CPU per completed job (stack + agents, database)",
+            used.per(Math.max(1, done), "job"),
+            "");
+        run.figure("loaded_jvm_cpu_ms_per_job", used.jvmMillis() / Math.max(1, done));
+        run.figure("loaded_postgres_cpu_ms_per_job", used.postgresMillis() / Math.max(1, done));
+        List<Double> loaded = latencies(fleet, loadTag);
         report(run, "loaded", loaded);
         reportSlotTime(run, fleet, loadTag);
         run.goal("p50 while loaded", Bench.percentile(loaded, 50), "ms", 10, true);

@@ -42,6 +42,13 @@ public final class EmbeddedDatabase implements AutoCloseable {
       host    all   all   ::1/128        scram-sha-256
       """;
 
+  /**
+   * System property: when {@code true}, the server preloads {@code pg_stat_statements} (for
+   * benchmarks that report where the database's time went; off by default, as it costs a little on
+   * every statement).
+   */
+  public static final String STATEMENT_STATS = "casare.devstack.statementStats";
+
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
   private final EmbeddedPostgres postgres;
@@ -150,6 +157,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
               .setServerConfig("fsync", dataDirectory == null ? "off" : "on")
               .setServerConfig("synchronous_commit", dataDirectory == null ? "off" : "on")
               .setServerConfig("timezone", "UTC");
+      if (Boolean.getBoolean(STATEMENT_STATS)) {
+        builder
+            .setServerConfig("shared_preload_libraries", "pg_stat_statements")
+            .setServerConfig("pg_stat_statements.track", "all");
+      }
       if (port > 0) {
         builder.setPort(port);
       }

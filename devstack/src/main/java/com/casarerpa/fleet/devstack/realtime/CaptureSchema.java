@@ -11,6 +11,13 @@ import javax.sql.DataSource;
  * change into the unlogged table {@code realtime_local.changes} and notifies channel {@code
  * realtime_local_changes}; the row never travels in the NOTIFY payload (8000-byte limit).
  *
+ * <p>Only changes someone subscribed to are captured: {@code realtime_local.watched} lists the
+ * (schema, table) pairs of the current postgres_changes subscriptions ({@code *} for any), kept by
+ * {@link #watch} before a subscription is confirmed; the trigger of any other table returns after
+ * one index probe. Supabase's Realtime likewise reads the database's changes only while a
+ * postgres_changes subscription exists, and a change made before the subscription was confirmed is
+ * never delivered, so nothing a client could receive is skipped.
+ *
  * <p>What Supabase itself provides around private channels ({@code realtime.topic()}, the grants on
  * {@code realtime.messages}) is in the local platform bootstrap. Local stack only: never applied to
  * a real Supabase project.
@@ -32,11 +39,21 @@ final class CaptureSchema {
         old_row          jsonb,
         commit_timestamp timestamptz NOT NULL DEFAULT clock_timestamp()
       );
+      CREATE TABLE IF NOT EXISTS realtime_local.watched (
+        schema_name text NOT NULL,
+        table_name  text NOT NULL,
+        PRIMARY KEY (schema_name, table_name)
+      );
       CREATE OR REPLACE FUNCTION realtime_local.capture() RETURNS trigger
       LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
       DECLARE
         change_id bigint;
       BEGIN
+        IF NOT EXISTS (SELECT 1 FROM realtime_local.watched w
+                        WHERE w.schema_name IN (TG_TABLE_SCHEMA, '*')
+                          AND w.table_name IN (TG_TABLE_NAME, '*')) THEN
+          RETURN NULL;
+        END IF;
         INSERT INTO realtime_local.changes (schema_name, table_name, op, new_row, old_row)
         VALUES (TG_TABLE_SCHEMA, TG_TABLE_NAME, TG_OP,
                 CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END,
@@ -103,6 +120,36 @@ final class CaptureSchema {
       s.execute(INSTALL);
     }
     reconcile();
+  }
+
+  /**
+   * Makes {@code realtime_local.watched} hold exactly {@code tables} (each a schema and a table
+   * name, {@code *} for any), committed before returning: changes to those tables are captured from
+   * now on, changes to others no longer.
+   */
+  synchronized void watch(java.util.Set<java.util.List<String>> tables) throws SQLException {
+    try (Connection c = superuser.getConnection()) {
+      boolean auto = c.getAutoCommit();
+      c.setAutoCommit(false);
+      try (Statement clear = c.createStatement();
+          java.sql.PreparedStatement add =
+              c.prepareStatement(
+                  "INSERT INTO realtime_local.watched (schema_name, table_name) VALUES (?, ?)")) {
+        clear.execute("DELETE FROM realtime_local.watched WHERE true");
+        for (java.util.List<String> table : tables) {
+          add.setString(1, table.get(0));
+          add.setString(2, table.get(1));
+          add.addBatch();
+        }
+        add.executeBatch();
+        c.commit();
+      } catch (SQLException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(auto);
+      }
+    }
   }
 
   synchronized void reconcile() throws SQLException {

@@ -46,6 +46,7 @@ final class ChangeFeed implements AutoCloseable {
   private final ChangeDelivery delivery;
   private final Set<Channel> subscribers = ConcurrentHashMap.newKeySet();
   private final Semaphore wake = new Semaphore(0);
+  private final Object watchLock = new Object();
   private volatile boolean running;
   private Thread worker;
 
@@ -119,11 +120,37 @@ final class ChangeFeed implements AutoCloseable {
       subscribers.remove(channel); // closed meanwhile: its close listener may have run already
       return;
     }
+    try {
+      watchSubscribedTables(); // capturing before the client hears "subscribed"
+    } catch (SQLException e) {
+      subscribers.remove(channel);
+      log.warn("postgres_changes subscription on {} failed: {}", channel.topic(), e.getMessage());
+      channel.pushSystem(
+          "postgres_changes", "error", "Realtime was unable to connect to the project database");
+      return;
+    }
     channel.pushSystem("postgres_changes", "ok", "Subscribed to PostgreSQL");
   }
 
+  /** The channel left: its tables stop being captured at the next reconcile (every 5 s). */
   void unsubscribe(Channel channel) {
     subscribers.remove(channel);
+  }
+
+  /**
+   * Captures the tables of the current subscriptions, and only those. One at a time: reading the
+   * subscribers and writing the list is one step, so an older list never overwrites a newer one.
+   */
+  private void watchSubscribedTables() throws SQLException {
+    synchronized (watchLock) {
+      Set<List<String>> tables = new java.util.HashSet<>();
+      for (Channel channel : subscribers) {
+        for (ChangeSubscription subscription : channel.subscriptions()) {
+          tables.add(List.of(subscription.schema(), subscription.table()));
+        }
+      }
+      capture.watch(tables);
+    }
   }
 
   private static final class InvalidSubscriptionException extends Exception {
@@ -215,6 +242,7 @@ final class ChangeFeed implements AutoCloseable {
         if (clock.millis() - lastReconcile >= RECONCILE_MILLIS) {
           lastReconcile = clock.millis();
           capture.reconcile();
+          watchSubscribedTables();
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

@@ -339,4 +339,56 @@ class RealtimeChangesTest {
       }
     }
   }
+
+  /**
+   * Within one open transaction: how many changes of {@code table} the capture trigger wrote for an
+   * insert (the feed's drain, in another session, cannot take them before the rollback).
+   */
+  private static long capturedInsideTransaction(String table, int id) throws SQLException {
+    try (Connection c = stack.context().adminPool().getConnection()) {
+      c.setAutoCommit(false);
+      try (Statement s = c.createStatement()) {
+        s.execute("INSERT INTO public." + table + " (id) VALUES (" + id + ")");
+        try (java.sql.ResultSet rs =
+            s.executeQuery(
+                "SELECT count(*) FROM realtime_local.changes WHERE table_name = '" + table + "'")) {
+          rs.next();
+          return rs.getLong(1);
+        }
+      } finally {
+        c.rollback();
+      }
+    }
+  }
+
+  @Test
+  void only_tables_someone_subscribed_to_are_captured() throws Exception {
+    sql("CREATE TABLE public.rt_watch (id int PRIMARY KEY)");
+    sql("GRANT SELECT ON public.rt_watch TO service_role");
+    sql("ALTER PUBLICATION supabase_realtime ADD TABLE public.rt_watch");
+    // the feed adds its capture trigger to a new publication table within its 5 s reconcile
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              try (Connection c = stack.context().adminPool().getConnection();
+                  Statement s = c.createStatement();
+                  java.sql.ResultSet rs =
+                      s.executeQuery(
+                          "SELECT count(*) FROM pg_trigger WHERE tgname = 'realtime_local_capture'"
+                              + " AND tgrelid = 'public.rt_watch'::regclass")) {
+                rs.next();
+                return rs.getLong(1) == 1;
+              }
+            });
+    assertThat(capturedInsideTransaction("rt_watch", 1)).as("nobody subscribed").isZero();
+    try (RecordingSocket service =
+        RecordingSocket.connect(stack.url(), stack.serviceRoleKey(), "1.0.0")) {
+      subscribe(service, "realtime:watch", changesConfig(null, "INSERT", "rt_watch", null));
+      assertThat(capturedInsideTransaction("rt_watch", 2)).as("subscribed").isEqualTo(1);
+      sql("INSERT INTO public.rt_watch (id) VALUES (3)");
+      assertThat(service.await(change("INSERT", null, null)).at("/payload/data/record/id").asInt())
+          .isEqualTo(3);
+    }
+  }
 }
