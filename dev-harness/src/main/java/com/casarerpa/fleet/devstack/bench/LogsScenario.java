@@ -110,12 +110,17 @@ public final class LogsScenario implements BenchScenario {
             String.format("%.0f lines/s", warmup / ((System.nanoTime() - warmupStart) / 1e9)),
             warmup + " lines, source agent");
       }
+      // CPU per 1,000 lines (this JVM: agent + stack; PostgreSQL: every backend) is steadier than
+      // wall time on a shared machine
+      CpuClock cpu = CpuClock.of(fleet.db());
+      CpuClock.Reading cpuBefore = cpu.read();
       long start = System.nanoTime();
       for (int i = 0; i < lines; i++) {
         pipeline.append(LogLevel.INFO, "chatty line " + i, job, "log", "workflow");
       }
       awaitAcknowledged(acknowledged, warmup + lines);
       double shipSeconds = (System.nanoTime() - start) / 1e9;
+      CpuClock.Reading pipelineCpu = cpu.read().minus(cpuBefore);
       String count = "select count(*) from robot_logs where job_id = ? and source = 'workflow'";
       pipeline.stop(Duration.ofSeconds(10));
       spool.close();
@@ -132,15 +137,26 @@ public final class LogsScenario implements BenchScenario {
               job);
 
       // a bare COPY of the same number of rows, same job, same message shape
+      cpuBefore = cpu.read();
       long copyStart = System.nanoTime();
       copy(fleet, robot, job, lines);
       double copySeconds = (System.nanoTime() - copyStart) / 1e9;
+      CpuClock.Reading copyCpu = cpu.read().minus(cpuBefore);
       long copied =
           fleet.queryLong(
               "select count(*) from robot_logs where job_id = ? and source = 'system'", job);
 
       // where the time goes: the same RPC straight over JDBC (no HTTP, no journal, no agent)
+      cpuBefore = cpu.read();
       double rpcOnly = jdbcAppend(fleet, robot, job, lines, batch);
+      CpuClock.Reading rpcCpu = cpu.read().minus(cpuBefore);
+      run.row("CPU, agent pipeline", pipelineCpu.per(lines / 1000.0, "1,000 lines"), "");
+      run.row("CPU, append_robot_logs over JDBC", rpcCpu.per(lines / 1000.0, "1,000 lines"), "");
+      run.row(
+          "CPU, bare COPY", copyCpu.per(lines / 1000.0, "1,000 lines"), "includes building rows");
+      run.figure("pipeline_cpu_ms_per_1000", total(pipelineCpu) / (lines / 1000.0));
+      run.figure("jdbc_rpc_cpu_ms_per_1000", total(rpcCpu) / (lines / 1000.0));
+      run.figure("copy_cpu_ms_per_1000", total(copyCpu) / (lines / 1000.0));
 
       double shipped = lines / shipSeconds;
       double bare = lines / copySeconds;
@@ -181,6 +197,10 @@ public final class LogsScenario implements BenchScenario {
       }
       run.goal("pipeline / COPY", shipped / bare, "x", 0.5, false);
     }
+  }
+
+  private static double total(CpuClock.Reading reading) {
+    return reading.jvmMillis() + reading.postgresMillis();
   }
 
   private static void awaitAcknowledged(io.micrometer.core.instrument.Counter acknowledged, long n)
