@@ -90,7 +90,7 @@ public final class Agent {
     this.config = config;
     this.executor = executor;
     this.clock = clock;
-    this.http = SupabaseRest.httpClient(config.httpTimeout());
+    this.http = SupabaseRest.httpClient(config.httpTimeout(), config.maxConcurrentJobs());
     this.rest =
         new SupabaseRest(http, config.supabaseUrl(), config.anonKey(), config.robotApiKey());
     this.folderLock = lockDataDir(config);

@@ -14,6 +14,8 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import okhttp3.ConnectionPool;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -64,9 +66,20 @@ public final class SupabaseRest {
 
   /** An HTTP client whose every call ends within {@code timeout}. */
   public static OkHttpClient httpClient(Duration timeout) {
+    return httpClient(timeout, 1);
+  }
+
+  /**
+   * An HTTP client whose every call ends within {@code timeout}, keeping enough idle connections
+   * for {@code slots} job threads plus the claim, log, heartbeat and progress threads calling at
+   * the same moment. OkHttp's default keeps 5: a robot running 10 jobs closed and re-opened
+   * connections all the time (a TCP connect on the robot and an accept on the server per call).
+   */
+  public static OkHttpClient httpClient(Duration timeout, int slots) {
     Duration connect =
         timeout.compareTo(Duration.ofSeconds(10)) < 0 ? timeout : Duration.ofSeconds(10);
     return new OkHttpClient.Builder()
+        .connectionPool(new ConnectionPool(Math.max(5, slots + 4), 5, TimeUnit.MINUTES))
         .callTimeout(timeout)
         .connectTimeout(connect)
         .readTimeout(timeout)
