@@ -45,10 +45,13 @@ import org.slf4j.LoggerFactory;
  * agent-log-shipper-journal} drains the queue into the journal, written to the OS at least every
  * {@value #JOURNAL_TICK_MS} ms (a {@code kill -9} loses nothing written) and fsynced every second
  * and at stop (a power loss loses at most that second). Thread {@code agent-log-shipper} reads the
- * journal oldest first, cuts batches by size or age, ships them and acknowledges them in the
- * journal; while the backend is away it retries with full-jitter backoff. At start, whatever a
- * previous run left unacknowledged ships first; the client {@code id} and {@code seq} make that
- * replay idempotent. Disk budget policy: see {@link LogSpool}; refused lines are counted in {@code
+ * journal oldest first, cuts batches by size or age and hands them, as the journal's JSON bytes, to
+ * {@value #IN_FLIGHT} sender threads ({@code agent-log-shipper-send-*}), so that {@value
+ * #IN_FLIGHT} batches are in flight at once; it acknowledges them in the journal strictly in order
+ * (a failed batch is sent again together with every batch after it, never skipped); while the
+ * backend is away it retries with full-jitter backoff. At start, whatever a previous run left
+ * unacknowledged ships first; the client {@code id} and {@code seq} make that replay idempotent.
+ * Disk budget policy: see {@link LogSpool}; refused lines are counted in {@code
  * agent_log_lines_refused_total} and reported by one WARN per episode.
  */
 public final class LogPipeline {
