@@ -1,7 +1,28 @@
 # shellcheck shell=bash
 # Sourced by .ci/run and bin/* scripts: points JAVA_HOME at a JDK >= 21 when the default is older.
+# The major version comes from the runtime's `release` file (no JVM started: a launcher that
+# started one to check the version paid ~0.1 s per check); a runtime without it is asked.
 java_major() {
-  "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p'
+  local java="$1" line major=""
+  if [[ "$java" != */* ]]; then
+    java="$(command -v "$java")" || return 0
+  fi
+  if [ -L "$java" ]; then
+    java="$(readlink -f "$java")"
+  fi
+  if [ -f "${java%/bin/*}/release" ]; then
+    while IFS= read -r line; do
+      if [[ "$line" =~ ^JAVA_VERSION=\"1\.([0-9]+) ]]; then # 1.8.0_x
+        major="${BASH_REMATCH[1]}"
+      elif [[ "$line" =~ ^JAVA_VERSION=\"([0-9]+) ]]; then
+        major="${BASH_REMATCH[1]}"
+      fi
+    done <"${java%/bin/*}/release"
+  fi
+  if [ -z "$major" ]; then
+    major="$("$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p')"
+  fi
+  printf '%s\n' "$major"
 }
 if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ] && [ "$(java_major "$JAVA_HOME/bin/java")" -ge 21 ]; then
   :

@@ -22,16 +22,29 @@ newest_jar() {
   printf '%s' "$newest"
 }
 
-# The module's artifactId: the first <artifactId> after its <parent> block.
+# The module's artifactId: the first <artifactId> after its <parent> block. Pure bash (no
+# process started): the launchers run this before every start.
 module_artifact_id() {
-  awk '/<\/parent>/ { after = 1; next }
-       after && /<artifactId>/ { sub(/.*<artifactId>/, ""); sub(/<\/artifactId>.*/, ""); print; exit }' \
-    "$ROOT/$1/pom.xml"
+  local line after=""
+  while IFS= read -r line; do
+    if [[ "$line" == *"</parent>"* ]]; then
+      after=1
+    elif [ -n "$after" ] && [[ "$line" =~ \<artifactId\>([^<]*)\</artifactId\> ]]; then
+      printf '%s\n' "${BASH_REMATCH[1]}"
+      return
+    fi
+  done <"$ROOT/$1/pom.xml"
 }
 
 # Files and folders the module's jar is built from, one per line (see the header).
 jar_inputs() {
-  local module="$1" seen=" " queue sibling dir
+  local module="$1" seen=" " queue sibling line pom modules=() ids=()
+  while IFS= read -r line; do
+    if [[ "$line" =~ \<module\>([^<]*)\</module\> ]] && [ -f "$ROOT/${BASH_REMATCH[1]}/pom.xml" ]; then
+      modules+=("${BASH_REMATCH[1]}")
+      ids+=("$(module_artifact_id "${BASH_REMATCH[1]}")")
+    fi
+  done <"$ROOT/pom.xml"
   queue=("$module")
   echo "$ROOT/pom.xml"
   while [ "${#queue[@]}" -gt 0 ]; do
@@ -41,32 +54,31 @@ jar_inputs() {
     seen="$seen$module "
     echo "$ROOT/$module/pom.xml"
     echo "$ROOT/$module/src/main"
-    # shellcheck disable=SC2016 # a Maven property, not a shell expansion
-    sed -n 's:.*\${project\.basedir}/\.\./\([^<]*\)<.*:\1:p' "$ROOT/$module/pom.xml" |
-      while read -r dir; do
-        case "$dir" in *target*) ;; *) echo "$ROOT/$dir" ;; esac
-      done
-    while read -r sibling; do
-      if [ "$sibling" != "$module" ] && [ -f "$ROOT/$sibling/pom.xml" ] &&
-        grep -q "<artifactId>$(module_artifact_id "$sibling")</artifactId>" "$ROOT/$module/pom.xml"; then
-        queue+=("$sibling")
+    pom="$(<"$ROOT/$module/pom.xml")"
+    while IFS= read -r line; do
+      # shellcheck disable=SC2016 # a Maven property, not a shell expansion
+      if [[ "$line" =~ '${project.basedir}/../'([^<]*)\< ]] && [[ "${BASH_REMATCH[1]}" != *target* ]]; then
+        echo "$ROOT/${BASH_REMATCH[1]}"
       fi
-    done < <(sed -n 's:.*<module>\(.*\)</module>.*:\1:p' "$ROOT/pom.xml")
+    done <<<"$pom"
+    for sibling in "${!modules[@]}"; do
+      if [ "${modules[$sibling]}" != "$module" ] &&
+        [[ "$pom" == *"<artifactId>${ids[$sibling]}</artifactId>"* ]]; then
+        queue+=("${modules[$sibling]}")
+      fi
+    done
   done
 }
 
-# The first source file newer than the jar, or nothing when the jar is up to date.
+# The first source file newer than the jar, or nothing when the jar is up to date (one `find`).
 newer_source() {
-  local module="$1" jar="$2" input found
-  while read -r input; do
+  local module="$1" jar="$2" input inputs=()
+  while IFS= read -r input; do
     if [ -e "$input" ]; then
-      found="$(find "$input" -type f -newer "$jar" -print -quit)"
-      if [ -n "$found" ]; then
-        printf '%s\n' "$found"
-        return 0
-      fi
+      inputs+=("$input")
     fi
   done < <(jar_inputs "$module")
+  find "${inputs[@]}" -type f -newer "$jar" -print -quit
 }
 
 # Call it as JAR="$(ensure_jar ...)": the build lock is held by that subshell only.

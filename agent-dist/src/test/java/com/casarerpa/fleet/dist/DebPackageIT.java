@@ -57,7 +57,7 @@ class DebPackageIT {
         .containsEntry("/opt/casare-agent/lib/casare-agent.jar", "-rw-r--r-- root/root")
         .containsEntry("/opt/casare-agent/runtime/bin/java", "-rwxr-xr-x root/root")
         .containsEntry("/opt/casare-agent/runtime/lib/jspawnhelper", "-rwxr-xr-x root/root")
-        .containsEntry("/opt/casare-agent/config/logback.xml", "-rw-r--r-- root/root")
+        .containsEntry("/opt/casare-agent/config/logback.xml.example", "-rw-r--r-- root/root")
         .containsEntry("/opt/casare-agent/install/README.md", "-rw-r--r-- root/root");
     // a symbolic link (its own mode bits mean nothing)
     assertThat(entries.get("/usr/bin/casare-agent"))

@@ -90,7 +90,9 @@ public final class Agent {
     this.config = config;
     this.executor = executor;
     this.clock = clock;
-    this.http = SupabaseRest.httpClient(config.httpTimeout(), config.maxConcurrentJobs());
+    this.http =
+        SupabaseRest.httpClient(
+            config.httpTimeout(), config.maxConcurrentJobs(), config.supabaseUrl());
     this.rest =
         new SupabaseRest(http, config.supabaseUrl(), config.anonKey(), config.robotApiKey());
     this.folderLock = lockDataDir(config);

@@ -194,22 +194,41 @@ final class Running {
   }
 
   /**
-   * Reads {@code robot_presence_budget()} and spaces presence updates to fit it. A project without
-   * that RPC (an older schema) keeps the default spacing; a failure waits for the next refresh.
+   * Reads {@code robot_presence_budget()} and spaces presence updates to fit it, or stays off
+   * presence when the fleet is larger than the budget carries (one INFO line per change: the
+   * budget's reason; the robot is then seen through its heartbeats). A project without that RPC (an
+   * older schema) keeps presence on at the default spacing; a failure waits for the next refresh.
    */
   private void readPresenceBudget() {
+    Duration before = presence.spacing();
+    boolean wasOn = presence.enabled();
     try {
-      Duration before = presence.spacing();
       Duration now = presence.adapt(rest.rpc("robot_presence_budget", Map.of(), RetryPolicy.QUICK));
-      if (!now.equals(before)) {
+      if (!presence.enabled()) {
+        if (wasOn || !presenceDecided) {
+          log.info(
+              "{}; this robot keeps its heartbeats, job wake-ups and cancels, and is not shown in"
+                  + " robot-fleet presence",
+              presence.offReason());
+        }
+      } else if (!wasOn && presenceDecided) {
+        log.info(
+            "presence on again (fleet presence budget): updates at most every {} s",
+            now.toMillis() / 1000.0);
+      } else if (!now.equals(before)) {
         log.info(
             "presence updates at most every {} s (fleet presence budget)", now.toMillis() / 1000.0);
       }
     } catch (SupabaseException e) {
+      presence.budgetUnknown();
       log.debug(
           "presence budget not read ({}); spacing stays {}", e.getMessage(), presence.spacing());
     }
+    presenceDecided = true;
   }
+
+  /** Whether a budget was read (or failed) once; only the fleet executor touches it. */
+  private boolean presenceDecided;
 
   /** The workers this part runs, for {@code /healthz}. */
   List<Worker> workers() {

@@ -35,6 +35,9 @@ public final class AgentMain implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("run")) {
+      WarmUp.start(); // the daemon's libraries load on a second core meanwhile
+    }
     System.exit(commandLine().execute(args));
   }
 

@@ -54,7 +54,7 @@ final class DoctorCommand implements Callable<Integer> {
       e.problems().forEach(p -> fail("configuration", p));
       return 1;
     }
-    OkHttpClient http = SupabaseRest.httpClient(config.httpTimeout());
+    OkHttpClient http = SupabaseRest.httpClient(config.httpTimeout(), 1, config.supabaseUrl());
     SupabaseRest rest =
         new SupabaseRest(http, config.supabaseUrl(), config.anonKey(), config.robotApiKey());
     if (reachable(rest, config)) {

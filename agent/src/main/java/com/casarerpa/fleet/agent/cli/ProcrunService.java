@@ -125,12 +125,14 @@ record ProcrunService(
     c.add("--Startup=auto");
     c.add("--Jvm=" + javaHome + "\\bin\\server\\jvm.dll");
     c.add("--Classpath=" + home + "\\lib\\casare-agent.jar");
-    // -Xrs: the JVM ignores console events; procrun stops it through WindowsService.stop
-    c.add(
-        "--JvmOptions=-Xrs;-Dlogback.configurationFile="
-            + home
-            + "\\config\\logback-service.xml;-DAGENT_LOG_DIR="
-            + logDir());
+    // -Xrs: the JVM ignores console events; procrun stops it through WindowsService.stop. Then
+    // the JVM defaults every launcher of the agent applies (JvmDefaults).
+    List<String> options = new ArrayList<>();
+    options.add("-Xrs");
+    options.addAll(JvmDefaults.forWindows());
+    options.add("-Dlogback.configurationFile=" + home + "\\config\\logback-service.xml");
+    options.add("-DAGENT_LOG_DIR=" + logDir());
+    c.add("--JvmOptions=" + String.join(";", options));
     c.add("--JvmOptions9=--enable-native-access=ALL-UNNAMED");
     c.add("--StartPath=" + dataDir());
     c.add("--StartMode=jvm");

@@ -4,12 +4,14 @@ import com.casarerpa.fleet.agent.internal.Json;
 import com.casarerpa.fleet.agent.jobs.ActiveJobs;
 import com.casarerpa.fleet.agent.jobs.RunningJob;
 import com.casarerpa.fleet.agent.supabase.RealtimeChannel;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -19,6 +21,13 @@ import java.util.concurrent.TimeUnit;
  * when it ends. The project's presence quota is shared by the whole fleet, so the spacing grows
  * with the fleet: {@link #adapt} takes {@code robot_presence_budget()}'s interval (N × (N +
  * watchers) / budget: every update reaches every robot), capped at {@link #MAX_SPACING}.
+ *
+ * <p>Past the fleet size the budget carries ({@code presence_enabled = false} in the budget's
+ * answer), the robot stays off presence: it untracks and sends nothing more until a later budget
+ * turns presence on again; dashboards then see it through its heartbeats (the {@code robots} row).
+ * Until the first budget is read nothing is tracked, so a large fleet coming up does not send one
+ * round of N × (N + watchers) messages before it learns that presence is off; when the budget
+ * cannot be read ({@link #budgetUnknown}), presence is on, as before the threshold existed.
  */
 public final class FleetPresence {
   static final Duration MIN_SPACING = Duration.ofMillis(6_500);
@@ -38,6 +47,12 @@ public final class FleetPresence {
   private boolean pending;
   private String statusOverride;
 
+  /** null until the first budget (or its absence) is known. */
+  private Boolean enabled;
+
+  private String offReason;
+  private ScheduledFuture<?> pendingSend;
+
   public FleetPresence(
       RealtimeChannel channel,
       Registration robot,
@@ -56,13 +71,23 @@ public final class FleetPresence {
 
   /** Something shown in presence changed; an update goes out now or when the window allows. */
   public synchronized void changed() {
-    if (pending) {
+    if (pending || !Boolean.TRUE.equals(enabled)) {
       return;
     }
     Instant due = lastSent.equals(Instant.MIN) ? clock.instant() : lastSent.plus(spacing);
     long wait = Math.max(0, Duration.between(clock.instant(), due).toMillis());
     pending = true;
-    timers.schedule(this::send, wait, TimeUnit.MILLISECONDS);
+    pendingSend = timers.schedule(this::send, wait, TimeUnit.MILLISECONDS);
+  }
+
+  /** Whether this robot tracks presence now (false also while the first budget is unread). */
+  public synchronized boolean enabled() {
+    return Boolean.TRUE.equals(enabled);
+  }
+
+  /** Why presence is off (the budget's sentence), or null while it is on. */
+  public synchronized String offReason() {
+    return offReason;
   }
 
   /** The least time between two presence updates of this robot now. */
@@ -79,7 +104,45 @@ public final class FleetPresence {
    */
   public synchronized Duration adapt(com.fasterxml.jackson.databind.JsonNode budget) {
     spacing = spacingFrom(budget, spacing);
+    // an older schema's budget has no presence_enabled: presence stays on
+    JsonNode on = budget.path("presence_enabled");
+    if (on.isBoolean() && !on.asBoolean()) {
+      String reason = budget.path("presence_off_reason").asText("");
+      turnOff(reason.isEmpty() ? "presence is off (fleet presence budget)" : reason);
+    } else {
+      turnOn();
+    }
     return spacing;
+  }
+
+  /** The budget could not be read (an older schema, the network): presence on if undecided. */
+  public synchronized void budgetUnknown() {
+    if (enabled == null) {
+      turnOn();
+    }
+  }
+
+  private void turnOn() {
+    boolean was = Boolean.TRUE.equals(enabled);
+    enabled = true;
+    offReason = null;
+    if (!was) {
+      changed();
+    }
+  }
+
+  private void turnOff(String reason) {
+    boolean was = Boolean.TRUE.equals(enabled);
+    enabled = false;
+    offReason = reason;
+    if (pendingSend != null) {
+      pendingSend.cancel(false);
+      pendingSend = null;
+    }
+    pending = false;
+    if (was) {
+      channel.untrack();
+    }
   }
 
   /** The spacing {@code budget} asks for, clamped; {@code current} when it asks for nothing. */
@@ -106,6 +169,10 @@ public final class FleetPresence {
 
   private synchronized void send() {
     pending = false;
+    pendingSend = null;
+    if (!Boolean.TRUE.equals(enabled)) {
+      return;
+    }
     lastSent = clock.instant();
     channel.track(payload());
   }

@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Runs jobs on the CasareRPA workflow engine ({@code workflow/} module). The job's payload becomes
@@ -28,10 +29,35 @@ import java.util.Map;
  * forwarded to the engine's token; timeouts are enforced by the agent.
  */
 public final class EngineExecutor implements WorkflowExecutor {
-  private final WorkflowEngine engine;
+  private final Supplier<WorkflowEngine> build;
+  private volatile WorkflowEngine engine;
 
   EngineExecutor(WorkflowEngine engine) {
+    this.build = () -> engine;
     this.engine = engine;
+  }
+
+  /**
+   * The standard factories build the engine (its node library of some 400 classes and its HTTP
+   * client) at the first job, not at start: an idle robot never loads it, which keeps start-up and
+   * idle memory small (BENCHMARKS.md, footprint); the first job pays a fraction of a second once.
+   */
+  private EngineExecutor(Supplier<WorkflowEngine> build) {
+    this.build = build;
+  }
+
+  private WorkflowEngine engine() {
+    WorkflowEngine built = engine;
+    if (built == null) {
+      synchronized (this) {
+        built = engine;
+        if (built == null) {
+          built = build.get();
+          engine = built;
+        }
+      }
+    }
+    return built;
   }
 
   /** The standard node library, job folders under {@code workRoot}, no internal HTTP. */
@@ -45,12 +71,13 @@ public final class EngineExecutor implements WorkflowExecutor {
    */
   public static EngineExecutor standard(Path workRoot, CredentialsProvider credentials) {
     return new EngineExecutor(
-        WorkflowEngine.builder().workRoot(workRoot).credentials(credentials).build());
+        () -> WorkflowEngine.builder().workRoot(workRoot).credentials(credentials).build());
   }
 
   /** {@link #standard} with HTTP nodes limited by {@code http} ({@code WORKFLOW_HTTP_ALLOW}). */
   public static EngineExecutor standard(Path workRoot, InternalAddressPolicy http) {
-    return new EngineExecutor(WorkflowEngine.builder().workRoot(workRoot).httpPolicy(http).build());
+    return new EngineExecutor(
+        () -> WorkflowEngine.builder().workRoot(workRoot).httpPolicy(http).build());
   }
 
   /** HTTP limited by {@code http}, service secrets from {@code credentials}, no path map. */
@@ -66,12 +93,13 @@ public final class EngineExecutor implements WorkflowExecutor {
   public static EngineExecutor standard(
       Path workRoot, InternalAddressPolicy http, CredentialsProvider credentials, PathMap paths) {
     return new EngineExecutor(
-        WorkflowEngine.builder()
-            .workRoot(workRoot)
-            .httpPolicy(http)
-            .credentials(credentials)
-            .pathMap(paths)
-            .build());
+        () ->
+            WorkflowEngine.builder()
+                .workRoot(workRoot)
+                .httpPolicy(http)
+                .credentials(credentials)
+                .pathMap(paths)
+                .build());
   }
 
   @Override
@@ -88,7 +116,7 @@ public final class EngineExecutor implements WorkflowExecutor {
           "invalid workflow: " + e.getMessage(), issues(e.issues()), false);
     }
     RunOptions options = RunOptions.DEFAULTS.withVariables(variables(job));
-    RunResult result = engine.run(workflow, options, forward(listener), cancellation);
+    RunResult result = engine().run(workflow, options, forward(listener), cancellation);
     return switch (result.status()) {
       case COMPLETED -> ExecutionResult.completed(output(result));
       case CANCELLED -> ExecutionResult.cancelled();

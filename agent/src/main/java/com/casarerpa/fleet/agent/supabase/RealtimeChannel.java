@@ -52,7 +52,8 @@ public final class RealtimeChannel {
   private final Map<String, Integer> presenceMetas = new HashMap<>();
   private volatile boolean joined;
   private volatile int presenceCount;
-  private volatile java.util.Set<String> presenceKeys = java.util.Set.of();
+  // kept in step with presenceMetas key by key: a diff costs O(its keys), not O(everyone present)
+  private final java.util.Set<String> presenceKeys = ConcurrentHashMap.newKeySet();
 
   RealtimeChannel(RealtimeClient client, String topic, ChannelOptions options, String accessToken) {
     this.client = client;
@@ -76,7 +77,7 @@ public final class RealtimeChannel {
 
   /** Presence keys on this channel now (for a robot-fleet watcher: the robots online). */
   public java.util.Set<String> presenceKeys() {
-    return presenceKeys;
+    return java.util.Set.copyOf(presenceKeys);
   }
 
   /** Runs {@code listener} with the inner payload of every broadcast of {@code event}. */
@@ -103,6 +104,20 @@ public final class RealtimeChannel {
               tracked = meta.deepCopy();
               if (state == State.JOINED) {
                 sendPresence("track", tracked);
+              }
+            });
+  }
+
+  /** Stops tracking: the remembered payload is dropped and this client leaves presence. */
+  public void untrack() {
+    client
+        .loop()
+        .execute(
+            () -> {
+              boolean was = tracked != null;
+              tracked = null;
+              if (was && state == State.JOINED) {
+                sendPresence("untrack", null);
               }
             });
   }
@@ -178,11 +193,14 @@ public final class RealtimeChannel {
       }
       case "presence_state" -> {
         presenceMetas.clear();
+        presenceKeys.clear();
+        presenceCount = 0;
         applyPresence(message.payload(), 1);
       }
       case "presence_diff" -> {
-        applyPresence(message.payload().path("leaves"), -1);
+        // joins first (as phoenix.js syncDiff): an update never shows its key absent meanwhile
         applyPresence(message.payload().path("joins"), 1);
+        applyPresence(message.payload().path("leaves"), -1);
       }
       case "system" -> {
         if ("error".equals(message.payload().path("status").asText())) {
@@ -285,7 +303,7 @@ public final class RealtimeChannel {
     }
     presenceMetas.clear();
     presenceCount = 0;
-    presenceKeys = java.util.Set.of();
+    presenceKeys.clear();
   }
 
   void leaveNow() {
@@ -310,20 +328,24 @@ public final class RealtimeChannel {
   }
 
   private void applyPresence(JsonNode byKey, int sign) {
-    byKey
-        .properties()
-        .forEach(
-            e -> {
-              int metas = e.getValue().path("metas").size();
-              presenceMetas.merge(e.getKey(), sign * metas, Integer::sum);
-              if (presenceMetas.get(e.getKey()) <= 0) {
-                presenceMetas.remove(e.getKey());
-              }
-            });
-    presenceCount = presenceMetas.values().stream().mapToInt(Integer::intValue).sum();
-    presenceKeys = java.util.Set.copyOf(presenceMetas.keySet());
     int count = presenceCount;
-    presenceListeners.forEach(l -> l.accept(count));
+    for (Map.Entry<String, JsonNode> e : byKey.properties()) {
+      String key = e.getKey();
+      int before = presenceMetas.getOrDefault(key, 0);
+      int after = before + sign * e.getValue().path("metas").size();
+      if (after <= 0) {
+        after = 0;
+        presenceMetas.remove(key);
+        presenceKeys.remove(key);
+      } else {
+        presenceMetas.put(key, after);
+        presenceKeys.add(key);
+      }
+      count += after - before;
+    }
+    presenceCount = count;
+    int total = count;
+    presenceListeners.forEach(l -> l.accept(total));
   }
 
   private void cancelTimeout() {

@@ -14,6 +14,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -53,7 +54,9 @@ public final class RealtimeClient {
   private final String accessTokenForScrub;
   private final Duration heartbeatInterval;
   private final Backoff reconnectBackoff;
-  private final GuardedScheduler loop = new GuardedScheduler("agent-realtime");
+  private final GuardedScheduler loop;
+  private final boolean ownLoop;
+  private final AtomicBoolean stopCalled = new AtomicBoolean();
   private final Map<String, RealtimeChannel> channels = new LinkedHashMap<>();
   private final AtomicLong refs = new AtomicLong();
   private final RealtimeQuota quota = new RealtimeQuota();
@@ -78,6 +81,25 @@ public final class RealtimeClient {
       String apiKey,
       Duration heartbeatInterval,
       Backoff reconnectBackoff) {
+    this(http, supabaseUrl, apiKey, heartbeatInterval, reconnectBackoff, null);
+  }
+
+  /**
+   * As above, on {@code sharedLoop} instead of a thread of its own: a one-thread scheduler that
+   * several clients share (the fleet simulator runs a thousand robots on a few). Each client's
+   * state stays confined to that one thread; {@link #stop} leaves a shared loop running.
+   *
+   * @param sharedLoop a one-thread scheduler, or null for the client's own {@code agent-realtime}
+   */
+  public RealtimeClient(
+      OkHttpClient http,
+      URI supabaseUrl,
+      String apiKey,
+      Duration heartbeatInterval,
+      Backoff reconnectBackoff,
+      GuardedScheduler sharedLoop) {
+    this.loop = sharedLoop != null ? sharedLoop : new GuardedScheduler("agent-realtime");
+    this.ownLoop = sharedLoop == null;
     this.http =
         http.newBuilder()
             .readTimeout(Duration.ZERO)
@@ -139,7 +161,7 @@ public final class RealtimeClient {
    * loop thread; idempotent, returns within about {@code deadline}.
    */
   public void stop(Duration deadline) {
-    if (loop.isShutdown()) {
+    if (loop.isShutdown() || !stopCalled.compareAndSet(false, true)) {
       return;
     }
     try {
@@ -147,7 +169,9 @@ public final class RealtimeClient {
     } catch (Exception e) {
       log.debug("realtime close did not finish cleanly: {}", e.toString());
     }
-    ExecutorStop.stop(loop, deadline, "realtime loop");
+    if (ownLoop) {
+      ExecutorStop.stop(loop, deadline, "realtime loop");
+    }
   }
 
   private void closeAll() {

@@ -58,6 +58,21 @@ class ProcrunServiceTest {
   }
 
   @Test
+  void the_service_jvm_gets_the_same_defaults_as_the_launchers() {
+    String options =
+        service(null, Account.VIRTUAL).install().get(0).stream()
+            .filter(a -> a.startsWith("--JvmOptions="))
+            .findFirst()
+            .orElseThrow();
+    List<String> list = List.of(options.substring("--JvmOptions=".length()).split(";"));
+
+    assertThat(JvmDefaults.forWindows()).contains("-XX:+UseSerialGC", "-Xmx256m");
+    assertThat(list).containsSubsequence(JvmDefaults.forWindows());
+    // the Linux-only trim of glibc's heap is not given to a Windows JVM
+    assertThat(list).noneMatch(o -> o.contains("TrimNativeHeapInterval"));
+  }
+
+  @Test
   void the_stop_timeout_leaves_room_for_the_default_drain_budget_and_cancel_grace() {
     List<String> procrun = service(null, Account.VIRTUAL).install().get(0);
     String timeout =

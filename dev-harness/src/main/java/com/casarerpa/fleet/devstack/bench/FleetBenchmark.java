@@ -105,10 +105,19 @@ public final class FleetBenchmark {
       FleetSimulator.Settings settings = FleetSimulator.Settings.of(options.robots());
       try (FleetSimulator fleet =
           new FleetSimulator(stack.url(), stack.anonKey(), stack.serviceKey(), settings)) {
+        FleetAdmin admin = fleet.admin();
+        double budget = presenceBudget(options.plan());
+        // what an operator of such a project sets (README, "How many robots per plan")
+        admin.patch(
+            "/rest/v1/fleet_settings?id=eq.true", Map.of("presence_budget_per_second", budget));
         long began = System.nanoTime();
         fleet.start();
         f.put("start_seconds", (System.nanoTime() - began) / 1e9);
-        FleetAdmin admin = fleet.admin();
+        f.put("provision_seconds", fleet.provisioning().toMillis() / 1000.0);
+        f.put("register_seconds", fleet.registration().toMillis() / 1000.0);
+        f.put("register_p50_ms", fleet.registerLatencies().percentileMillis(50));
+        f.put("register_p99_ms", fleet.registerLatencies().percentileMillis(99));
+        f.put("presence_budget_per_second", budget);
         UUID workflow =
             admin.upsertWorkflow(
                 "fleet-bench",
@@ -139,6 +148,8 @@ public final class FleetBenchmark {
           f.put("heartbeat_p99_ms", fleet.heartbeatLatencies().percentileMillis(99));
           f.put("heartbeat_failures", fleet.heartbeatFailures() - hbFail0);
           f.put("in_presence", fleet.inPresence().size());
+          f.put("presence_enabled_robots", fleet.presenceEnabled());
+          f.put("online_by_heartbeat", onlineByHeartbeat(admin));
           f.put("realtime_connected", fleet.realtimeConnected());
           f.put("realtime_quota_refused_robots", fleet.quotaRefused());
           f.put("claim_calls_per_second", (fleet.claimCalls() - claims0) / wall);
@@ -161,6 +172,38 @@ public final class FleetBenchmark {
     }
     table(f, options);
     return f;
+  }
+
+  /**
+   * The {@code presence_budget_per_second} an operator sets for {@code plan}: 80 % of its presence
+   * messages per second (README's table); without a plan the column's maximum (no quota).
+   */
+  static double presenceBudget(String plan) {
+    return switch (plan.toLowerCase(Locale.ROOT)) {
+      case "free" -> 16;
+      case "pro" -> 40;
+      case "team" -> 800;
+      default -> 100_000;
+    };
+  }
+
+  /** Robots whose row says online or busy with a heartbeat in the last 30 s. */
+  private static long onlineByHeartbeat(FleetAdmin admin) throws IOException {
+    String since = Instant.now().minusSeconds(30).toString();
+    long count = 0;
+    int page;
+    do { // the REST API answers at most 1,000 rows at a time
+      page =
+          admin
+              .get(
+                  "/rest/v1/robots?select=robot_id&status=in.(online,busy)&last_heartbeat=gte."
+                      + since
+                      + "&order=robot_id&limit=1000&offset="
+                      + count)
+              .size();
+      count += page;
+    } while (page == 1000);
+    return count;
   }
 
   private static void produce(FleetAdmin admin, UUID workflow, double perSecond, AtomicLong count) {
@@ -198,6 +241,10 @@ public final class FleetBenchmark {
     row("heartbeats measured / failed", f.get("heartbeats") + " / " + f.get("heartbeat_failures"));
     row("in robot-fleet presence", f.get("in_presence") + " of " + o.robots() + " (goal: all)");
     row(
+        "robots tracking presence (budget " + fmt(f.get("presence_budget_per_second")) + "/s)",
+        String.valueOf(f.get("presence_enabled_robots")));
+    row("online by heartbeat (robots rows, 30 s)", String.valueOf(f.get("online_by_heartbeat")));
+    row(
         "Realtime sockets open / refused for quota",
         f.get("realtime_connected") + " / " + f.get("realtime_quota_refused_robots"));
     row("presence spacing per robot", fmt(f.get("presence_spacing_seconds")) + " s");
@@ -209,7 +256,17 @@ public final class FleetBenchmark {
     row(
         "stack memory: JVM RSS / all PSS",
         fmt(f.get("stack_jvm_rss_mib")) + " / " + fmt(f.get("stack_total_pss_mib")) + " MiB");
-    row("start (create + register + connect)", fmt(f.get("start_seconds")) + " s");
+    row(
+        "start: provision + register and connect",
+        fmt(f.get("provision_seconds"))
+            + " + "
+            + fmt(f.get("register_seconds"))
+            + " = "
+            + fmt(f.get("start_seconds"))
+            + " s");
+    row(
+        "robot_register p50 / p99 during start",
+        fmt(f.get("register_p50_ms")) + " / " + fmt(f.get("register_p99_ms")) + " ms");
     row("load average (1 min) at the end", fmt(f.get("load_average_1m")));
   }
 

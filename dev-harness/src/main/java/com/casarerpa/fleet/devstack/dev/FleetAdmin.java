@@ -9,7 +9,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -43,6 +45,32 @@ public final class FleetAdmin {
     String key = rpc("create_robot_api_key", Map.of("p_robot_id", id.toString())).asText();
     return new Robot(id, name, key);
   }
+
+  /**
+   * Creates robots named {@code names} with one key each through {@code create_robots}: one
+   * transaction (all or nothing) and one round trip per {@value #PROVISION_BATCH} robots.
+   */
+  public List<Robot> createRobots(List<String> names, int maxConcurrentJobs) throws IOException {
+    List<Robot> robots = new ArrayList<>(names.size());
+    for (int from = 0; from < names.size(); from += PROVISION_BATCH) {
+      List<String> batch = names.subList(from, Math.min(names.size(), from + PROVISION_BATCH));
+      JsonNode rows =
+          rpc(
+              "create_robots",
+              Map.of("p_names", batch, "p_max_concurrent_jobs", maxConcurrentJobs));
+      for (JsonNode row : rows) {
+        robots.add(
+            new Robot(
+                UUID.fromString(row.path("robot_id").asText()),
+                row.path("name").asText(),
+                row.path("api_key").asText()));
+      }
+    }
+    return robots;
+  }
+
+  /** Robots per {@code create_robots} call in {@link #createRobots}. */
+  static final int PROVISION_BATCH = 500;
 
   public UUID upsertWorkflow(String name, JsonNode workflow) throws IOException {
     return UUID.fromString(

@@ -1,5 +1,6 @@
 package com.casarerpa.fleet.devstack.sim;
 
+import com.casarerpa.fleet.agent.internal.GuardedScheduler;
 import com.casarerpa.fleet.agent.supabase.ChannelOptions;
 import com.casarerpa.fleet.agent.supabase.RealtimeChannel;
 import com.casarerpa.fleet.agent.supabase.RealtimeClient;
@@ -31,8 +32,13 @@ import org.slf4j.LoggerFactory;
  * N simulated robots ({@link SimRobot}) in one JVM against a Supabase-compatible URL, plus one
  * dashboard-like watcher on {@code robot-fleet} presence. All robots share one OkHttp dispatcher
  * (virtual threads, no per-host cap) and one connection pool; their blocking loops are virtual
- * threads; timers share one small scheduler. Each robot still has its own robot row, API key, REST
- * identity and Realtime socket.
+ * threads; their Realtime clients share {@code realtimeLoops} one-thread loops (not a thread per
+ * robot); timers share one small scheduler. Each robot still has its own robot row, API key, REST
+ * identity and Realtime socket, so the load on the stack is that of N real robots.
+ *
+ * <p>Start: the fleet is provisioned by the operator's path in one round trip per 500 robots
+ * ({@code create_robots}: robot rows and keys in one transaction), then every robot registers
+ * through its own {@code robot_register} and connects, {@code registrars} at a time.
  */
 public final class FleetSimulator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FleetSimulator.class);
@@ -41,16 +47,22 @@ public final class FleetSimulator implements AutoCloseable {
    * @param robots how many robots
    * @param namePrefix robot names are {@code <prefix>-<n>}
    * @param heartbeatInterval beat at most this far apart (null: what the server asks)
-   * @param creators robots created (create_robot + key) at once
+   * @param registrars robots registering ({@code robot_register}, presence budget) at once
+   * @param realtimeLoops one-thread loops the robots' Realtime clients share
    */
-  public record Settings(int robots, String namePrefix, Duration heartbeatInterval, int creators) {
+  public record Settings(
+      int robots,
+      String namePrefix,
+      Duration heartbeatInterval,
+      int registrars,
+      int realtimeLoops) {
     public static Settings of(int robots) {
       return new Settings(
-          robots, "sim-" + Long.toString(System.nanoTime() % 1_000_000, 36), null, 16);
+          robots, "sim-" + Long.toString(System.nanoTime() % 1_000_000, 36), null, 32, 4);
     }
 
     public Settings withHeartbeat(Duration interval) {
-      return new Settings(robots, namePrefix, interval, creators);
+      return new Settings(robots, namePrefix, interval, registrars, realtimeLoops);
     }
   }
 
@@ -59,13 +71,16 @@ public final class FleetSimulator implements AutoCloseable {
   private final FleetAdmin admin;
   private final Settings settings;
   private final OkHttpClient http;
+  private final ConnectionPool socketPool = new ConnectionPool(5, 1, TimeUnit.MINUTES);
   private final ExecutorService httpThreads = Executors.newVirtualThreadPerTaskExecutor();
   private final ScheduledExecutorService timers =
       Executors.newScheduledThreadPool(
           2, Thread.ofPlatform().daemon().name("sim-timers-", 1).factory());
+  private final List<GuardedScheduler> realtimeLoops = new ArrayList<>();
   private final List<SimRobot> robots = Collections.synchronizedList(new ArrayList<>());
   private final Map<UUID, SimRobot> byId = new ConcurrentHashMap<>();
   private final Latencies heartbeats = new Latencies();
+  private final Latencies registrations = new Latencies();
   private final LongAdder heartbeatFailures = new LongAdder();
   private final LongAdder claimCalls = new LongAdder();
   private final LongAdder claimFailures = new LongAdder();
@@ -73,6 +88,8 @@ public final class FleetSimulator implements AutoCloseable {
   private final LongAdder completions = new LongAdder();
   private RealtimeClient watcherClient;
   private RealtimeChannel watcher;
+  private volatile Duration provisioning = Duration.ZERO;
+  private volatile Duration registration = Duration.ZERO;
 
   public FleetSimulator(String url, String anonKey, String serviceKey, Settings settings) {
     this.url = url;
@@ -91,49 +108,45 @@ public final class FleetSimulator implements AutoCloseable {
             .readTimeout(Duration.ofSeconds(30))
             .retryOnConnectionFailure(false)
             .build();
+    for (int i = 1; i <= Math.max(1, settings.realtimeLoops()); i++) {
+      realtimeLoops.add(new GuardedScheduler("sim-realtime-" + i));
+    }
   }
 
   /**
-   * Watches presence, creates every robot through the operator's path (service role: {@code
-   * create_robot}, {@code create_robot_api_key}), then starts them, {@code creators} at a time: an
-   * operator provisions the fleet before its robots come up.
+   * Watches presence, provisions every robot through the operator's path (service role: {@code
+   * create_robots}, one transaction per 500), then starts them, {@code registrars} at a time, each
+   * through its own robot RPCs: an operator provisions the fleet before its robots come up.
    */
   public void start() throws IOException, InterruptedException {
     watcherClient = new RealtimeClient(http, URI.create(url), anonKey);
     watcher = watcherClient.channel("robot-fleet", ChannelOptions.presence("fleet-watcher", true));
     watcherClient.start();
-    List<FleetAdmin.Robot> created = Collections.synchronizedList(new ArrayList<>());
-    parallel(i -> created.add(admin.createRobot(settings.namePrefix() + "-" + i, 1)), "created");
-    List<FleetAdmin.Robot> identities = List.copyOf(created);
-    parallel(
-        i -> {
-          SimRobot robot = new SimRobot(this, identities.get(i - 1));
-          robots.add(robot);
-          byId.put(robot.id(), robot);
-          robot.start();
-        },
-        "started");
-  }
-
-  private interface Step {
-    void run(int index) throws IOException;
-  }
-
-  /** Runs {@code step} for 1..robots, {@code creators} at a time; fails when any failed. */
-  private void parallel(Step step, String what) throws IOException {
-    Semaphore gate = new Semaphore(settings.creators());
+    long began = System.nanoTime();
+    List<String> names = new ArrayList<>(settings.robots());
+    for (int i = 1; i <= settings.robots(); i++) {
+      names.add(settings.namePrefix() + "-" + i);
+    }
+    List<FleetAdmin.Robot> identities = admin.createRobots(names, 1);
+    provisioning = Duration.ofNanos(System.nanoTime() - began);
+    began = System.nanoTime();
+    Semaphore gate = new Semaphore(Math.max(1, settings.registrars()));
     AtomicInteger failures = new AtomicInteger();
     try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
-      for (int i = 1; i <= settings.robots(); i++) {
-        int index = i;
+      for (int i = 0; i < identities.size(); i++) {
+        FleetAdmin.Robot identity = identities.get(i);
+        GuardedScheduler loop = realtimeLoops.get(i % realtimeLoops.size());
         workers.submit(
             () -> {
               gate.acquire();
               try {
-                step.run(index);
-              } catch (IOException | RuntimeException e) {
+                SimRobot robot = new SimRobot(this, identity, loop);
+                robots.add(robot);
+                byId.put(robot.id(), robot);
+                robot.start();
+              } catch (RuntimeException e) {
                 failures.incrementAndGet();
-                log.warn("robot {} not {}: {}", index, what, e.toString());
+                log.warn("robot {} not started: {}", identity.name(), e.toString());
               } finally {
                 gate.release();
               }
@@ -141,9 +154,25 @@ public final class FleetSimulator implements AutoCloseable {
             });
       }
     }
+    registration = Duration.ofNanos(System.nanoTime() - began);
     if (failures.get() > 0) {
-      throw new IOException(failures.get() + " of " + settings.robots() + " robots not " + what);
+      throw new IOException(failures.get() + " of " + settings.robots() + " robots not started");
     }
+  }
+
+  /** How long provisioning (robot rows and keys) took in {@link #start}. */
+  public Duration provisioning() {
+    return provisioning;
+  }
+
+  /** How long registering and connecting every robot took in {@link #start}. */
+  public Duration registration() {
+    return registration;
+  }
+
+  /** Robots that track presence (the fleet's presence budget carries them). */
+  public long presenceEnabled() {
+    return robots().stream().filter(SimRobot::presenceEnabled).count();
   }
 
   public List<SimRobot> robots() {
@@ -163,6 +192,11 @@ public final class FleetSimulator implements AutoCloseable {
 
   public FleetAdmin admin() {
     return admin;
+  }
+
+  /** {@code robot_register} round trips during {@link #start}. */
+  public Latencies registerLatencies() {
+    return registrations;
   }
 
   public Latencies heartbeatLatencies() {
@@ -217,8 +251,17 @@ public final class FleetSimulator implements AutoCloseable {
     return http;
   }
 
+  /** The pool the robots' Realtime sockets live in (apart from the REST connections). */
+  ConnectionPool socketPool() {
+    return socketPool;
+  }
+
   ScheduledExecutorService timers() {
     return timers;
+  }
+
+  void registered(long nanos) {
+    registrations.add(nanos);
   }
 
   void heartbeatDone(long nanos) {
@@ -258,8 +301,10 @@ public final class FleetSimulator implements AutoCloseable {
       watcherClient.stop(deadline);
     }
     timers.shutdownNow();
+    realtimeLoops.forEach(GuardedScheduler::shutdownNow);
     http.dispatcher().cancelAll();
     http.connectionPool().evictAll();
+    socketPool.evictAll();
     httpThreads.shutdownNow();
   }
 }

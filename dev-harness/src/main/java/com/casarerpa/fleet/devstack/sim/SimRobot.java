@@ -1,5 +1,7 @@
 package com.casarerpa.fleet.devstack.sim;
 
+import com.casarerpa.fleet.agent.internal.Backoff;
+import com.casarerpa.fleet.agent.internal.GuardedScheduler;
 import com.casarerpa.fleet.agent.supabase.ChannelOptions;
 import com.casarerpa.fleet.agent.supabase.RealtimeChannel;
 import com.casarerpa.fleet.agent.supabase.RealtimeClient;
@@ -21,6 +23,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import javax.net.SocketFactory;
 import okhttp3.OkHttpClient;
@@ -33,7 +36,10 @@ import org.slf4j.LoggerFactory;
  * Realtime socket (the agent's {@link RealtimeClient}) with presence on {@code robot-fleet},
  * wake-ups from {@code job-queue} (at most one early claim per second, as the agent's hint gate)
  * and a claim loop ({@code claim_jobs} → {@code start_job} → {@code complete_job}). Its loops run
- * on virtual threads; its Realtime client has the agent's one loop thread.
+ * on virtual threads, each starting at a random phase of its interval (as robots that came up at
+ * different times); its Realtime client runs on one of the fleet's few shared loop threads. Like
+ * the agent it tracks presence only while {@code robot_presence_budget()} says the fleet's budget
+ * carries it ({@code presence_enabled}); otherwise it keeps its socket for wake-ups and cancels.
  *
  * <p>A job runs for {@code payload.sim_ms} milliseconds on its first attempt and {@code
  * payload.sim_retry_ms} (default 0) on later ones, so a test can keep a first attempt running until
@@ -61,11 +67,12 @@ public final class SimRobot {
   private Duration heartbeatInterval = Duration.ofSeconds(10);
   private Duration pollInterval = Duration.ofSeconds(5);
   private Duration presenceSpacing = Duration.ofMillis(6_500);
+  private volatile boolean presenceEnabled = true;
   private long lastHint;
   private long lastPresence;
   private boolean presencePending;
 
-  SimRobot(FleetSimulator fleet, FleetAdmin.Robot identity) {
+  SimRobot(FleetSimulator fleet, FleetAdmin.Robot identity, GuardedScheduler loop) {
     this.fleet = fleet;
     this.identity = identity;
     OkHttpClient restHttp =
@@ -91,8 +98,23 @@ public final class SimRobot {
             .build();
     this.rest =
         new SupabaseRest(restHttp, URI.create(fleet.url()), fleet.anonKey(), identity.key());
-    OkHttpClient socketHttp = fleet.http().newBuilder().socketFactory(new TrackedSockets()).build();
-    this.realtime = new RealtimeClient(socketHttp, URI.create(fleet.url()), fleet.anonKey());
+    // sockets in a pool of their own: OkHttp scans its pool on every call, and a thousand open
+    // WebSockets in the REST pool made each REST call walk past all of them
+    OkHttpClient socketHttp =
+        fleet
+            .http()
+            .newBuilder()
+            .connectionPool(fleet.socketPool())
+            .socketFactory(new TrackedSockets())
+            .build();
+    this.realtime =
+        new RealtimeClient(
+            socketHttp,
+            URI.create(fleet.url()),
+            fleet.anonKey(),
+            RealtimeClient.HEARTBEAT_INTERVAL,
+            new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30)),
+            loop);
   }
 
   public UUID id() {
@@ -124,8 +146,14 @@ public final class SimRobot {
     return presenceSpacing;
   }
 
+  /** Whether this robot tracks presence (the fleet's budget carries it). */
+  public boolean presenceEnabled() {
+    return presenceEnabled;
+  }
+
   /** Registers, connects Realtime and starts the heartbeat and claim loops. */
   void start() {
+    long began = System.nanoTime();
     JsonNode reply =
         rest.rpc(
             "robot_register",
@@ -145,6 +173,7 @@ public final class SimRobot {
                 "p_metadata",
                 Map.of("simulated", true)),
             RetryPolicy.PATIENT);
+    fleet.registered(System.nanoTime() - began);
     JsonNode settings = reply.path("settings");
     heartbeatInterval = seconds(settings, "heartbeat_interval_seconds", heartbeatInterval);
     pollInterval = seconds(settings, "job_poll_interval_seconds", pollInterval);
@@ -155,6 +184,7 @@ public final class SimRobot {
       JsonNode budget = rest.rpc("robot_presence_budget", Map.of(), RetryPolicy.QUICK);
       double s = budget.path("presence_interval_seconds").asDouble(6.5);
       presenceSpacing = Duration.ofMillis(Math.max(6_500, Math.round(s * 1000)));
+      presenceEnabled = budget.path("presence_enabled").asBoolean(true);
     } catch (SupabaseException e) {
       log.debug("{}: no presence budget ({})", identity.name(), e.getMessage());
     }
@@ -212,12 +242,14 @@ public final class SimRobot {
   }
 
   private void beat() {
+    boolean first = true;
     while (!stopped) {
       try {
-        Thread.sleep(heartbeatInterval);
+        Thread.sleep(first ? randomPart(heartbeatInterval) : heartbeatInterval);
       } catch (InterruptedException e) {
         return;
       }
+      first = false;
       Map<String, Object> job = runningJob;
       Map<String, Object> params =
           Map.of(
@@ -248,9 +280,12 @@ public final class SimRobot {
   }
 
   private void claim() {
+    boolean first = true;
     while (!stopped) {
       try {
-        wake.poll(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+        wake.poll(
+            (first ? randomPart(pollInterval) : pollInterval).toMillis(), TimeUnit.MILLISECONDS);
+        first = false;
       } catch (InterruptedException e) {
         return;
       }
@@ -322,7 +357,7 @@ public final class SimRobot {
 
   /** Presence shows the status; updates are spaced by the fleet's presence budget. */
   private synchronized void presenceChanged() {
-    if (presencePending || stopped) {
+    if (presencePending || stopped || !presenceEnabled) {
       return;
     }
     long now = System.nanoTime();
@@ -354,6 +389,11 @@ public final class SimRobot {
     return value != null && value.isNumber() && value.asDouble() > 0
         ? Duration.ofMillis(Math.round(value.asDouble() * 1000))
         : fallback;
+  }
+
+  /** A uniformly random part of {@code whole}: the phase of a loop that started at some moment. */
+  private static Duration randomPart(Duration whole) {
+    return Duration.ofMillis(ThreadLocalRandom.current().nextLong(Math.max(1, whole.toMillis())));
   }
 
   private static Duration min(Duration a, Duration b) {

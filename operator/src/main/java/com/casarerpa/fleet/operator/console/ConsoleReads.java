@@ -2,6 +2,7 @@ package com.casarerpa.fleet.operator.console;
 
 import com.casarerpa.fleet.operator.FleetApi;
 import com.casarerpa.fleet.operator.Output;
+import com.casarerpa.fleet.operator.PresenceMode;
 import com.casarerpa.fleet.operator.fleet.JobsCommand;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
@@ -39,6 +40,7 @@ final class ConsoleReads {
 
   Views.Fleet fleet(Set<String> present) {
     Instant now = clock.instant();
+    PresenceMode mode = PresenceMode.read(api);
     JsonNode robots =
         api.get(
             "robots?select=robot_id,name,status,environment,capabilities,last_heartbeat"
@@ -77,10 +79,11 @@ final class ConsoleReads {
     for (JsonNode r : robots) {
       String id = r.path("robot_id").asText();
       Views.JobBrief job = jobs.get(id);
-      String presence = !present.contains(id) ? "offline" : job != null ? "busy" : "online";
+      String status = r.path("status").asText();
+      String presence =
+          !mode.up(present.contains(id), status) ? "offline" : job != null ? "busy" : "online";
       List<String> caps = new ArrayList<>();
       r.path("capabilities").forEach(c -> caps.add(c.asText()));
-      String status = r.path("status").asText();
       out.add(
           new Views.Robot(
               id,
@@ -95,7 +98,10 @@ final class ConsoleReads {
               Charts.sparkline(tail(memory.getOrDefault(id, List.of())), "Memory"),
               status.equals("maintenance")));
     }
-    return new Views.Fleet(out, counts());
+    return new Views.Fleet(
+        out,
+        counts(),
+        mode.on() ? null : mode.reason() + " (presence shown from the robots' rows)");
   }
 
   private static List<Double> tail(List<Double> values) {

@@ -29,7 +29,11 @@ public final class Views {
   /** An inline SVG line: polyline points in a {@code width}×{@code height} box, and its text. */
   public record Sparkline(String points, String label) {}
 
-  public record Fleet(List<Robot> robots, Map<String, Long> queue) {}
+  /**
+   * @param presenceNote why presence is off for this fleet (the column then comes from the robots'
+   *     rows), null while robots track presence
+   */
+  public record Fleet(List<Robot> robots, Map<String, Long> queue, String presenceNote) {}
 
   public record QueueFilter(String status, String robot, String workflow, String environment) {
     String query() {

@@ -1,6 +1,7 @@
 package com.casarerpa.fleet.operator.watch;
 
 import com.casarerpa.fleet.operator.FleetApi;
+import com.casarerpa.fleet.operator.PresenceMode;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -9,13 +10,14 @@ import java.util.Map;
 
 /**
  * What {@code fleet watch} shows, read from the database (the source of truth): robots, the jobs
- * robots hold, queue depth by status and the latest failures.
+ * robots hold, queue depth by status, the latest failures, and whether robots track presence.
  */
 record FleetSnapshot(
     JsonNode robots,
     Map<String, JsonNode> liveJobsByRobot,
     Map<String, Long> queue,
     JsonNode failures,
+    PresenceMode presence,
     Instant readAt) {
 
   static final List<String> STATUSES =
@@ -43,6 +45,7 @@ record FleetSnapshot(
         api.get(
             "jobs?select=job_id,workflow_name,status,error,completed_at,robot:robots(name)"
                 + "&status=in.(failed,timeout)&order=completed_at.desc.nullslast&limit=5");
-    return new FleetSnapshot(robots, byRobot, queue, failures, Instant.now());
+    return new FleetSnapshot(
+        robots, byRobot, queue, failures, PresenceMode.read(api), Instant.now());
   }
 }

@@ -33,7 +33,11 @@ final class FleetView {
             + (realtimeLive ? "live" : "polling")
             + "   (q to quit)");
     lines.add("");
-    lines.add("ROBOTS (" + s.robots().size() + ")");
+    lines.add(
+        "ROBOTS ("
+            + s.robots().size()
+            + ")"
+            + (s.presence().on() ? "" : "  " + s.presence().reason() + " (presence from rows)"));
     int nameWidth = 8;
     for (JsonNode r : s.robots()) {
       nameWidth = Math.max(nameWidth, r.path("name").asText().length());
@@ -65,7 +69,9 @@ final class FleetView {
           String.format(
               "  %-" + nameWidth + "s  %-9s %-12s %-10s %s",
               r.path("name").asText(),
-              present.contains(id) ? "● online" : "○ away",
+              s.presence().up(present.contains(id), r.path("status").asText())
+                  ? "● online"
+                  : "○ away",
               r.path("status").asText(),
               Output.ago(r.path("last_heartbeat"), now),
               current));

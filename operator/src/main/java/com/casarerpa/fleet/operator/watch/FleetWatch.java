@@ -189,7 +189,7 @@ public final class FleetWatch {
           .append(r.path("name").asText())
           .append('=')
           .append(r.path("status").asText());
-      if (present.contains(id)) {
+      if (s.presence().up(present.contains(id), r.path("status").asText())) {
         line.append("(online)");
       }
       var job = s.liveJobsByRobot().get(id);

@@ -8,6 +8,7 @@ import com.casarerpa.fleet.agent.Agent;
 import com.casarerpa.fleet.agent.support.Workflows;
 import com.casarerpa.fleet.operator.Agents;
 import com.casarerpa.fleet.operator.Cli;
+import com.casarerpa.fleet.operator.FleetApi;
 import com.casarerpa.fleet.operator.TestStack;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -163,6 +164,21 @@ class FleetWatchTerminalTest {
         .contains("watched-robot")
         .contains("QUEUE")
         .contains("RECENT FAILURES");
+  }
+
+  @Test
+  void with_presence_off_for_the_fleet_robots_show_from_their_rows() {
+    FleetApi api = new FleetApi(stack.stack().url(), stack.stack().serviceRoleKey());
+    api.patch("fleet_settings?id=eq.true", java.util.Map.of("presence_mode", "off"));
+    try {
+      Cli.Result result = cli.run("fleet", "watch", "--once");
+      assertThat(result.code()).as(result.toString()).isZero();
+      assertThat(result.out())
+          .contains("presence is off (fleet_settings.presence_mode = 'off') (presence from rows)")
+          .containsPattern("watched-robot +● online +(online|busy)");
+    } finally {
+      api.patch("fleet_settings?id=eq.true", java.util.Map.of("presence_mode", "auto"));
+    }
   }
 
   private static String readLine(BufferedReader in) {
