@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,10 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -40,10 +45,13 @@ import org.slf4j.LoggerFactory;
  * agent-log-shipper-journal} drains the queue into the journal, written to the OS at least every
  * {@value #JOURNAL_TICK_MS} ms (a {@code kill -9} loses nothing written) and fsynced every second
  * and at stop (a power loss loses at most that second). Thread {@code agent-log-shipper} reads the
- * journal oldest first, cuts batches by size or age, ships them and acknowledges them in the
- * journal; while the backend is away it retries with full-jitter backoff. At start, whatever a
- * previous run left unacknowledged ships first; the client {@code id} and {@code seq} make that
- * replay idempotent. Disk budget policy: see {@link LogSpool}; refused lines are counted in {@code
+ * journal oldest first, cuts batches by size or age and hands them, as the journal's JSON bytes, to
+ * {@value #IN_FLIGHT} sender threads ({@code agent-log-shipper-send-*}), so that {@value
+ * #IN_FLIGHT} batches are in flight at once; it acknowledges them in the journal strictly in order
+ * (a failed batch is sent again together with every batch after it, never skipped); while the
+ * backend is away it retries with full-jitter backoff. At start, whatever a previous run left
+ * unacknowledged ships first; the client {@code id} and {@code seq} make that replay idempotent.
+ * Disk budget policy: see {@link LogSpool}; refused lines are counted in {@code
  * agent_log_lines_refused_total} and reported by one WARN per episode.
  */
 public final class LogPipeline {
@@ -52,6 +60,13 @@ public final class LogPipeline {
   private static final Duration SYNC_EVERY = Duration.ofSeconds(1);
   private static final Duration WRITER_STOP = Duration.ofSeconds(2);
   private static final Duration LONGEST_WAIT = Duration.ofMinutes(1);
+
+  /**
+   * Batches shipped at once: while the database stores one, the next is read, sent and parsed on
+   * the way (measured: the agent's and the API's share of a batch is as large as the database's).
+   * Acknowledged strictly in order.
+   */
+  static final int IN_FLIGHT = 2;
 
   /** Batching settings. */
   public record Settings(
@@ -67,6 +82,8 @@ public final class LogPipeline {
   private final Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
   private final Thread writer;
   private final Thread shipper;
+  private final ThreadPoolExecutor senders;
+  private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
   private final Object journaled = new Object();
 
   /** Markers queued by {@link #awaitJournaled}, released once the writer has written past them. */
@@ -119,6 +136,15 @@ public final class LogPipeline {
     this.queue = new ArrayBlockingQueue<>(settings.memoryLines());
     this.writer = new NamedThreads("agent-log-shipper-journal", false).newThread(this::journal);
     this.shipper = new NamedThreads("agent-log-shipper", false).newThread(this::ship);
+    this.senders =
+        new ThreadPoolExecutor(
+            IN_FLIGHT,
+            IN_FLIGHT,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            new NamedThreads("agent-log-shipper-send", true));
+    senders.allowCoreThreadTimeOut(true); // an idle agent keeps no sender thread
     this.shipped = metrics.counter("agent.log.lines.shipped");
     this.spooled = metrics.counter("agent.log.lines.spooled");
     this.dropped = metrics.counter("agent.log.lines.dropped");
@@ -363,43 +389,128 @@ public final class LogPipeline {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } finally {
+      senders.shutdownNow();
     }
   }
 
   private boolean shipStep() throws IOException, InterruptedException {
     long seen = signals;
     boolean draining = stopping && writerDone;
-    if (draining && (!spool.hasBacklog() || !clock.instant().isBefore(stopDeadline))) {
-      return false;
-    }
-    if (clock.instant().isBefore(nextTry)) {
-      if (draining) {
+    if (inFlight.isEmpty()) {
+      if (draining && (!spool.hasBacklog() || !clock.instant().isBefore(stopDeadline))) {
         return false;
       }
-      awaitUntil(nextTry, seen);
-      return true;
+      if (clock.instant().isBefore(nextTry)) {
+        if (draining) {
+          return false;
+        }
+        awaitUntil(nextTry, seen);
+        return true;
+      }
     }
-    LogSpool.Batch batch = spool.read(settings.batchSize());
-    if (batch.lines().isEmpty()) {
-      spool.ack(batch);
-      firstSeen = null;
-      await(settings.flushInterval(), seen);
-      return true;
+    boolean pastDeadline = draining && !clock.instant().isBefore(stopDeadline);
+    if (inFlight.size() < IN_FLIGHT && !clock.instant().isBefore(nextTry) && !pastDeadline) {
+      LogSpool.Batch last = inFlight.isEmpty() ? null : inFlight.peekLast().batch();
+      LogSpool.Batch batch = spool.read(settings.batchSize(), last);
+      if (batch.isEmpty() && inFlight.isEmpty()) {
+        spool.ack(batch);
+        firstSeen = null;
+        await(settings.flushInterval(), seen);
+        return true;
+      }
+      if (!batch.isEmpty()) {
+        if (firstSeen == null) {
+          firstSeen = clock.instant();
+        }
+        boolean full = batch.size() >= settings.batchSize();
+        Instant due = firstSeen.plus(settings.flushInterval());
+        if (full || !clock.instant().isBefore(due) || stopping) {
+          inFlight.addLast(new InFlight(batch, senders.submit(() -> deliver(batch))));
+          firstSeen = null;
+          return true;
+        }
+        if (inFlight.isEmpty()) {
+          awaitUntil(due, seen); // a journaled line or the stop wakes it earlier
+          return true;
+        }
+      }
     }
-    if (firstSeen == null) {
-      firstSeen = clock.instant();
-    }
-    boolean full = batch.lines().size() >= settings.batchSize();
-    Instant due = firstSeen.plus(settings.flushInterval());
-    if (!full && clock.instant().isBefore(due) && !stopping) {
-      awaitUntil(due, seen); // a journaled line or the stop wakes it earlier
-      return true;
-    }
-    if (deliver(batch)) {
-      spool.ack(batch);
-      firstSeen = null;
-    }
+    settle(inFlight.removeFirst());
     return true;
+  }
+
+  /**
+   * Waits for the oldest batch in flight and acknowledges it when it may be; on a failure the
+   * batches sent after it are awaited and forgotten (never acknowledged before it), and the next
+   * round reads again from the oldest unacknowledged line (the client id makes the repeat
+   * harmless).
+   */
+  private void settle(InFlight oldest) throws IOException, InterruptedException {
+    Delivery delivery;
+    try {
+      delivery = oldest.result().get();
+    } catch (ExecutionException e) {
+      delivery = new Delivery(Delivery.Kind.FAILED, e.getCause());
+    }
+    switch (delivery.kind()) {
+      case STORED -> {
+        shipped.increment(oldest.batch().size());
+        failures = 0;
+        if (outageReported) {
+          log.info("backend reachable again; shipping the log journal");
+          outageReported = false;
+        }
+        spool.ack(oldest.batch());
+      }
+      case REFUSED -> {
+        log.error(
+            "append_robot_logs refused a batch of {} lines: {}",
+            oldest.batch().size(),
+            delivery.error().getMessage());
+        dropped.increment(oldest.batch().size());
+        spool.ack(oldest.batch());
+      }
+      case UNAVAILABLE -> {
+        if (!outageReported) {
+          log.warn(
+              "backend unreachable for logs ({}); lines wait in the journal",
+              delivery.error().getMessage());
+          outageReported = true;
+        }
+        retryLater();
+      }
+      case KEY_REJECTED -> {
+        forgetInFlight();
+        onFatal.accept((RobotKeyRejected) delivery.error());
+        nextTry = Instant.MAX;
+      }
+      case FAILED -> {
+        shipperFailures++;
+        log.error(
+            "shipping the log journal failed ({}); retrying, lines stay on disk",
+            delivery.error().toString());
+        retryLater();
+      }
+    }
+  }
+
+  private void retryLater() throws InterruptedException {
+    forgetInFlight();
+    nextTry = clock.instant().plus(backoff.delay(failures++));
+    firstSeen = Instant.MIN; // the batch was due already: ship it as soon as the backoff ends
+  }
+
+  /** Lets the later batches in flight end; their results are not used (they will be resent). */
+  private void forgetInFlight() throws InterruptedException {
+    for (InFlight later : inFlight) {
+      try {
+        later.result().get();
+      } catch (ExecutionException e) {
+        // resent with the oldest batch's retry
+      }
+    }
+    inFlight.clear();
   }
 
   /** One round of the shipper; false when it should end. Failures are logged and retried. */
@@ -432,33 +543,36 @@ public final class LogPipeline {
     await(left, seen);
   }
 
-  /** Ships one batch; true when it may be acknowledged (stored, or refused for good). */
-  private boolean deliver(LogSpool.Batch batch) {
-    List<LogLine> lines = batch.lines();
+  /** How one batch's call ended (decided on the sender thread, acted on by the shipper). */
+  private record Delivery(Kind kind, Throwable error) {
+    enum Kind {
+      STORED,
+      REFUSED,
+      UNAVAILABLE,
+      KEY_REJECTED,
+      FAILED
+    }
+  }
+
+  /** A batch sent and not yet settled. */
+  private record InFlight(LogSpool.Batch batch, Future<Delivery> result) {}
+
+  /**
+   * Ships one batch: the journal's JSON lines as they are, concatenated into the request body (no
+   * parse, no re-serialisation). Runs on a sender thread.
+   */
+  private Delivery deliver(LogSpool.Batch batch) {
     try {
-      rest.rpc("append_robot_logs", Map.of("p_logs", lines), RetryPolicy.ONCE);
-      shipped.increment(lines.size());
-      failures = 0;
-      if (outageReported) {
-        log.info("backend reachable again; shipping the log journal");
-        outageReported = false;
-      }
-      return true;
+      rest.rpcJson("append_robot_logs", batch.requestBody("p_logs"), RetryPolicy.ONCE);
+      return new Delivery(Delivery.Kind.STORED, null);
     } catch (BackendUnavailable e) {
-      if (!outageReported) {
-        log.warn("backend unreachable for logs ({}); lines wait in the journal", e.getMessage());
-        outageReported = true;
-      }
-      nextTry = clock.instant().plus(backoff.delay(failures++));
-      return false;
+      return new Delivery(Delivery.Kind.UNAVAILABLE, e);
     } catch (RobotKeyRejected e) {
-      onFatal.accept(e);
-      nextTry = Instant.MAX;
-      return false;
+      return new Delivery(Delivery.Kind.KEY_REJECTED, e);
     } catch (RpcRejected e) {
-      log.error("append_robot_logs refused a batch of {} lines: {}", lines.size(), e.getMessage());
-      dropped.increment(lines.size());
-      return true;
+      return new Delivery(Delivery.Kind.REFUSED, e);
+    } catch (RuntimeException e) {
+      return new Delivery(Delivery.Kind.FAILED, e);
     }
   }
 }

@@ -3,6 +3,9 @@ package com.casarerpa.fleet.agent.logs;
 import com.casarerpa.fleet.agent.internal.Json;
 import com.casarerpa.fleet.agent.internal.PrivateFiles;
 import com.casarerpa.fleet.workflow.LogLevel;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -84,8 +87,51 @@ public final class LogSpool {
     this.clock = clock;
   }
 
-  /** Lines read from the journal, and where the reader continues once they are acknowledged. */
-  record Batch(List<LogLine> lines, long segment, long offset) {}
+  /**
+   * Lines read from the journal exactly as stored (one JSON object each, never parsed into a {@link
+   * LogLine} and written again: the shipper sends these bytes), and where the reader continues once
+   * they are acknowledged.
+   */
+  record Batch(List<byte[]> json, long lastSeq, long segment, long offset) {
+    boolean isEmpty() {
+      return json.isEmpty();
+    }
+
+    int size() {
+      return json.size();
+    }
+
+    /** The lines parsed (tests and diagnostics; the shipper never needs this). */
+    List<LogLine> lines() {
+      List<LogLine> lines = new ArrayList<>(json.size());
+      for (byte[] line : json) {
+        try {
+          lines.add(Json.MAPPER.readValue(line, LogLine.class));
+        } catch (IOException e) {
+          throw new IllegalStateException("a journal line that was read as valid is not", e);
+        }
+      }
+      return lines;
+    }
+
+    /** {@code {"<name>":[line,line,...]}}: the lines as one JSON request body, bytes as stored. */
+    byte[] requestBody(String name) {
+      int size = name.length() + 6 + json.size();
+      for (byte[] line : json) {
+        size += line.length;
+      }
+      ByteArrayOutputStream body = new ByteArrayOutputStream(size);
+      body.writeBytes(("{\"" + name + "\":[").getBytes(StandardCharsets.UTF_8));
+      for (int i = 0; i < json.size(); i++) {
+        if (i > 0) {
+          body.write(',');
+        }
+        body.writeBytes(json.get(i));
+      }
+      body.writeBytes("]}".getBytes(StandardCharsets.UTF_8));
+      return body.toByteArray();
+    }
+  }
 
   /** Creates the folder, drops expired segments, and indexes what a previous run left. */
   public void open() throws IOException {
@@ -108,9 +154,9 @@ public final class LogSpool {
     }
     if (!segments.isEmpty()) {
       maxSeq = Math.max(maxSeq, segments.lastKey());
-      for (LogLine line :
-          parse(Files.readAllBytes(path(segments.lastKey())), true, Integer.MAX_VALUE).lines()) {
-        maxSeq = Math.max(maxSeq, line.seq());
+      for (long seq :
+          parse(Files.readAllBytes(path(segments.lastKey())), true, Integer.MAX_VALUE).seqs()) {
+        maxSeq = Math.max(maxSeq, seq);
       }
       log.info(
           "log journal holds {} segment(s), {} bytes, from a previous run", segments.size(), bytes);
@@ -193,27 +239,74 @@ public final class LogSpool {
   public List<LogLine> append(List<LogLine> lines) throws IOException {
     List<LogLine> refused = new ArrayList<>();
     ByteArrayOutputStream text = new ByteArrayOutputStream();
+    ByteArrayOutputStream one = new ByteArrayOutputStream(256);
     long budgetLeft = maxBytes - bytes();
-    for (LogLine unsequenced : lines) {
-      LogLine line = unsequenced.withSeq(sequence.next());
-      byte[] json = Json.MAPPER.writeValueAsBytes(line);
-      long size = json.length + 1L;
-      boolean low = !line.level().atLeast(LogLevel.INFO);
-      if (size > budgetLeft || (low && maxBytes - budgetLeft + size > maxBytes * 9 / 10)) {
-        refused.add(unsequenced);
-        continue;
+    try (JsonGenerator json = Json.MAPPER.getFactory().createGenerator(one)) {
+      json.setRootValueSeparator(null);
+      for (LogLine unsequenced : lines) {
+        LogLine line = unsequenced.withSeq(sequence.next());
+        one.reset();
+        write(json, line);
+        if (!appendOne(line, unsequenced, one, text, refused, budgetLeft)) {
+          continue;
+        }
+        budgetLeft -= one.size() + 1L;
       }
-      if (current == null || currentSize + text.size() >= segmentBytes) {
-        write(text);
-        rotate(line.seq());
-      }
-      text.write(json);
-      text.write('\n');
-      budgetLeft -= size;
-      maxSeq = Math.max(maxSeq, line.seq());
     }
     write(text);
     return refused;
+  }
+
+  /**
+   * One line as {@link LogLine}'s JSON form (what {@code Json.MAPPER} would write, fields in the
+   * same order, nulls left out), through a streaming generator: the journal writer's main cost was
+   * serialising each line by reflection.
+   */
+  private static void write(JsonGenerator json, LogLine line) throws IOException {
+    json.writeStartObject();
+    json.writeStringField("id", line.id().toString());
+    json.writeNumberField("seq", line.seq());
+    json.writeStringField("ts", line.ts().toString());
+    json.writeStringField("level", line.level().name());
+    if (line.message() != null) {
+      json.writeStringField("message", line.message());
+    }
+    if (line.jobId() != null) {
+      json.writeStringField("job_id", line.jobId().toString());
+    }
+    if (line.nodeId() != null) {
+      json.writeStringField("node_id", line.nodeId());
+    }
+    if (line.source() != null) {
+      json.writeStringField("source", line.source());
+    }
+    json.writeEndObject();
+    json.flush();
+  }
+
+  /** Adds one serialised line to {@code text} unless the budget refuses it; true when added. */
+  private boolean appendOne(
+      LogLine line,
+      LogLine unsequenced,
+      ByteArrayOutputStream one,
+      ByteArrayOutputStream text,
+      List<LogLine> refused,
+      long budgetLeft)
+      throws IOException {
+    long size = one.size() + 1L;
+    boolean low = !line.level().atLeast(LogLevel.INFO);
+    if (size > budgetLeft || (low && maxBytes - budgetLeft + size > maxBytes * 9 / 10)) {
+      refused.add(unsequenced);
+      return false;
+    }
+    if (current == null || currentSize + text.size() >= segmentBytes) {
+      write(text);
+      rotate(line.seq());
+    }
+    one.writeTo(text);
+    text.write('\n');
+    maxSeq = Math.max(maxSeq, line.seq());
+    return true;
   }
 
   /** Forces what was appended to the device (power-loss safety). */
@@ -233,11 +326,24 @@ public final class LogSpool {
    * {@link #bindRobot}.
    */
   Batch read(int max) throws IOException {
-    List<LogLine> lines = new ArrayList<>();
-    long segment = readSegment;
-    long offset = readOffset;
+    return read(max, null);
+  }
+
+  /**
+   * Like {@link #read(int)}, but from where {@code after} ends (a batch read but not yet
+   * acknowledged: the shipper keeps two in flight), or from the reader's place when null.
+   */
+  Batch read(int max, Batch after) throws IOException {
+    List<byte[]> lines = new ArrayList<>();
+    long lastSeq = after == null ? acked : after.lastSeq();
+    long segment;
+    long offset;
+    synchronized (this) {
+      segment = after == null ? readSegment : after.segment();
+      offset = after == null ? readOffset : after.offset();
+    }
     if (robot == null) {
-      return new Batch(lines, segment, offset);
+      return new Batch(lines, lastSeq, segment, offset);
     }
     while (lines.size() < max) {
       Map.Entry<Long, Long> at = locate(segment);
@@ -261,27 +367,29 @@ public final class LogSpool {
       boolean last = isSealed(segment) && offset + chunk.length >= end;
       Parsed parsed = parse(chunk, last, max - lines.size());
       int take = 0;
-      for (LogLine line : parsed.lines()) {
+      for (int i = 0; i < parsed.seqs().size(); i++) {
         if (lines.size() >= max) {
           break;
         }
         take++;
-        if (line.seq() > acked) {
-          lines.add(line);
+        long seq = parsed.seqs().get(i);
+        if (seq > acked) {
+          lines.add(Arrays.copyOfRange(chunk, parsed.starts().get(i), parsed.stops().get(i)));
+          lastSeq = Math.max(lastSeq, seq);
         }
       }
-      offset += take == parsed.lines().size() ? parsed.consumed() : parsed.ends().get(take - 1);
+      offset += take == parsed.seqs().size() ? parsed.consumed() : parsed.ends().get(take - 1);
       if (parsed.consumed() == 0) {
         break;
       }
     }
-    return new Batch(lines, segment, offset);
+    return new Batch(lines, lastSeq, segment, offset);
   }
 
   /** Records that the backend stored a batch; deletes segments read to their end. */
   void ack(Batch batch) throws IOException {
-    if (!batch.lines().isEmpty()) {
-      acked = Math.max(acked, batch.lines().getLast().seq());
+    if (!batch.isEmpty()) {
+      acked = Math.max(acked, batch.lastSeq());
       byte[] text = String.format("%020d\n", acked).getBytes(StandardCharsets.US_ASCII);
       ackFile.write(ByteBuffer.wrap(text), 0);
     }
@@ -310,35 +418,88 @@ public final class LogSpool {
     reading = null;
   }
 
-  private record Parsed(List<LogLine> lines, List<Integer> ends, int consumed) {}
+  /**
+   * The complete lines of a chunk: their {@code seq}, where each starts and stops (its newline),
+   * where reading continues after it, and the bytes consumed.
+   */
+  private record Parsed(
+      List<Long> seqs,
+      List<Integer> starts,
+      List<Integer> stops,
+      List<Integer> ends,
+      int consumed) {}
 
   /** Complete lines of {@code bytes}; a torn or unreadable line is skipped with a warning. */
   private Parsed parse(byte[] bytes, boolean last, int limit) {
-    List<LogLine> lines = new ArrayList<>();
+    List<Long> seqs = new ArrayList<>();
+    List<Integer> starts = new ArrayList<>();
+    List<Integer> stops = new ArrayList<>();
     List<Integer> ends = new ArrayList<>();
     int start = 0;
-    for (int i = 0; i < bytes.length && lines.size() < limit; i++) {
+    for (int i = 0; i < bytes.length && seqs.size() < limit; i++) {
       if (bytes[i] != '\n') {
         continue;
       }
-      try {
-        lines.add(Json.MAPPER.readValue(bytes, start, i - start, LogLine.class));
+      long seq = checkedSeq(bytes, start, i - start);
+      if (seq >= 0) {
+        seqs.add(seq);
+        starts.add(start);
+        stops.add(i);
         ends.add(i + 1);
-      } catch (IOException e) {
+      } else {
         log.warn("skipping an unreadable journal line ({} bytes)", i - start);
       }
       start = i + 1;
     }
-    if (last && start < bytes.length && lines.size() < limit) {
+    if (last && start < bytes.length && seqs.size() < limit) {
       log.warn(
           "skipping a torn last journal line ({} bytes; written during a crash?)",
           bytes.length - start);
       start = bytes.length;
     }
     if (!ends.isEmpty() && ends.getLast() < start) {
-      ends.set(ends.size() - 1, start);
+      ends.set(ends.size() - 1, start); // skipped lines after the last good one go with it
     }
-    return new Parsed(lines, ends, start);
+    return new Parsed(seqs, starts, stops, ends, start);
+  }
+
+  /**
+   * The {@code seq} of one journal line, or -1 when the line is not what {@link #append} writes: a
+   * single JSON object with a uuid {@code id}, a non-negative integer {@code seq}, and string
+   * {@code ts} and {@code message}. One pass of the streaming parser, no objects built: the line is
+   * shipped as these bytes, so it must be one the backend takes.
+   */
+  private static long checkedSeq(byte[] bytes, int offset, int length) {
+    long seq = -1;
+    boolean id = false;
+    boolean ts = false;
+    boolean message = false;
+    try (JsonParser parser = Json.MAPPER.getFactory().createParser(bytes, offset, length)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        return -1;
+      }
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String field = parser.currentName();
+        JsonToken value = parser.nextToken();
+        switch (field) {
+          case "id" ->
+              id =
+                  value == JsonToken.VALUE_STRING
+                      && parser.getTextLength() == 36
+                      && UUID.fromString(parser.getText()) != null;
+          case "seq" -> seq = value == JsonToken.VALUE_NUMBER_INT ? parser.getLongValue() : -1;
+          case "ts" -> ts = value == JsonToken.VALUE_STRING;
+          case "message" -> message = value == JsonToken.VALUE_STRING;
+          default -> parser.skipChildren();
+        }
+      }
+      if (parser.currentToken() != JsonToken.END_OBJECT || parser.nextToken() != null) {
+        return -1;
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      return -1;
+    }
+    return id && ts && message ? seq : -1;
   }
 
   private void write(ByteArrayOutputStream text) throws IOException {

@@ -123,6 +123,18 @@ public final class SupabaseRest {
    * @throws BackendUnavailable when the time ran out first
    */
   public JsonNode rpc(String name, Map<String, ?> params, RetryPolicy policy, Duration within) {
+    return call(name, body(params), policy, within);
+  }
+
+  /**
+   * Like {@link #rpc(String, Map, RetryPolicy)} with a request body the caller already holds as
+   * JSON text (UTF-8): sent as it is, not parsed (the log shipper concatenates journal lines).
+   */
+  public JsonNode rpcJson(String name, byte[] jsonBody, RetryPolicy policy) {
+    return call(name, RequestBody.create(jsonBody, JSON), policy, null);
+  }
+
+  private JsonNode call(String name, RequestBody body, RetryPolicy policy, Duration within) {
     Instant end = within == null ? Instant.MAX : clock.instant().plus(within);
     Backoff backoff = new Backoff(policy.base(), policy.cap());
     SupabaseException last = null;
@@ -139,7 +151,7 @@ public final class SupabaseRest {
         break;
       }
       try {
-        return callOnce(name, params, left);
+        return callOnce(name, body, left);
       } catch (BackendUnavailable e) {
         last = e;
       }
@@ -151,8 +163,8 @@ public final class SupabaseRest {
     throw last;
   }
 
-  private JsonNode callOnce(String name, Map<String, ?> params, Duration timeout) {
-    Request request = request("/rest/v1/rpc/" + name).post(body(params)).build();
+  private JsonNode callOnce(String name, RequestBody body, Duration timeout) {
+    Request request = request("/rest/v1/rpc/" + name).post(body).build();
     okhttp3.Call call = http.newCall(request);
     if (timeout != null && timeout.compareTo(Duration.ofMillis(http.callTimeoutMillis())) < 0) {
       call.timeout()

@@ -107,6 +107,33 @@ class LogPipelineTest {
     assertThat(metrics.counter("agent.log.lines.dropped").count()).isZero();
   }
 
+  /**
+   * Two batches in flight: the older fails while the newer is stored; nothing may be acknowledged
+   * past the failed one, so both are sent again (stored once: the client id) and no line is lost.
+   */
+  @Test
+  void when_the_older_of_two_batches_in_flight_fails_both_are_sent_again_and_none_is_lost()
+      throws Exception {
+    backend.hold("append_robot_logs");
+    backend.failOnce("line 0");
+    pipeline = pipeline(journal(), 1_000);
+    pipeline.start();
+    for (int i = 0; i < 100; i++) {
+      pipeline.append(LogLevel.INFO, "line " + i, null, null, "workflow");
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> backend.waiting() == 2);
+    backend.answer("append_robot_logs");
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> metrics.counter("agent.log.lines.shipped").count() == 100);
+    assertThat(messages()).containsExactlyElementsOf(numbered("line ", 0, 100));
+    assertThat(backend.calls("append_robot_logs"))
+        .as("the failed batch and the one after it, then both again")
+        .isGreaterThanOrEqualTo(4);
+    assertThat(metrics.counter("agent.log.lines.dropped").count()).isZero();
+  }
+
   @Test
   void await_journaled_returns_once_every_earlier_line_is_in_the_journal_files() throws Exception {
     backend.down(true);

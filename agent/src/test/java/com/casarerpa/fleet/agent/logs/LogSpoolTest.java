@@ -71,6 +71,37 @@ class LogSpoolTest {
     }
   }
 
+  /**
+   * The journal writes lines with a streaming generator and the shipper sends those bytes as they
+   * are: they must be exactly what the agent's JSON mapper writes for the line, the form
+   * append_robot_logs takes (with and without the optional fields, quotes and non-ASCII included).
+   */
+  @Test
+  void journaled_lines_are_the_mappers_json_of_the_line_byte_for_byte() throws Exception {
+    LogSpool journal = journal(1024 * 1024);
+    LogLine full =
+        new LogLine(
+            UUID.randomUUID(),
+            clock.instant(),
+            LogLevel.WARNING,
+            "a \"quoted\" line\twith ünïcode ✓",
+            UUID.randomUUID(),
+            "node-1",
+            "workflow");
+    LogLine bare =
+        new LogLine(UUID.randomUUID(), clock.instant(), LogLevel.DEBUG, "x", null, null, "agent");
+    journal.append(List.of(full, bare));
+    LogSpool.Batch read = journal.read(10);
+    assertThat(read.json()).hasSize(2);
+    for (int i = 0; i < 2; i++) {
+      LogLine stored = read.lines().get(i);
+      assertThat(new String(read.json().get(i), java.nio.charset.StandardCharsets.UTF_8))
+          .isEqualTo(com.casarerpa.fleet.agent.internal.Json.MAPPER.writeValueAsString(stored));
+    }
+    assertThat(read.lines().get(0).withSeq(0)).isEqualTo(full);
+    assertThat(read.lines().get(1).withSeq(0)).isEqualTo(bare);
+  }
+
   @Test
   void appended_lines_are_read_in_order_in_batches_and_acknowledged_ones_are_gone()
       throws Exception {

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import mockwebserver3.MockResponse;
@@ -50,6 +51,7 @@ public final class FakeFleetBackend implements AutoCloseable {
   private final FakePhoenixServer server;
   private final Map<UUID, Job> jobs = new LinkedHashMap<>();
   private final Map<UUID, JsonNode> logsById = new LinkedHashMap<>();
+  private final Set<String> failOnce = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final List<String> calls = new CopyOnWriteArrayList<>();
   private volatile boolean down;
   private volatile boolean keyRevoked;
@@ -100,6 +102,14 @@ public final class FakeFleetBackend implements AutoCloseable {
     synchronized (held) {
       held.notifyAll();
     }
+  }
+
+  /**
+   * The next {@code append_robot_logs} call whose first line's message is {@code message} answers
+   * 503 (once): one batch of several in flight fails.
+   */
+  public void failOnce(String message) {
+    failOnce.add(message);
   }
 
   /** How many calls are hanging on {@link #hold} right now. */
@@ -158,8 +168,14 @@ public final class FakeFleetBackend implements AutoCloseable {
         Json.MAPPER.createObjectNode().put("job_id", job.id.toString()));
   }
 
+  /**
+   * The stored lines in {@code seq} order, as a reader of {@code robot_logs} sees them (the shipper
+   * keeps two batches in flight, so they may arrive in either order).
+   */
   public synchronized List<JsonNode> logs() {
-    return new ArrayList<>(logsById.values());
+    List<JsonNode> lines = new ArrayList<>(logsById.values());
+    lines.sort(java.util.Comparator.comparingLong(l -> l.path("seq").asLong()));
+    return lines;
   }
 
   public List<String> calls() {
@@ -198,6 +214,17 @@ public final class FakeFleetBackend implements AutoCloseable {
         Thread.currentThread().interrupt();
       } finally {
         waiting.decrementAndGet();
+      }
+    }
+    if (rpc.equals("append_robot_logs") && !failOnce.isEmpty()) {
+      try {
+        String first =
+            Json.MAPPER.readTree(request.getBody().utf8()).at("/p_logs/0/message").asText();
+        if (failOnce.remove(first)) {
+          return json(503, "{\"code\":\"PGRST001\",\"message\":\"database unreachable\"}");
+        }
+      } catch (IOException e) {
+        return json(400, "{\"code\":\"PGRST102\",\"message\":\"bad json\"}");
       }
     }
     if (down) {

@@ -41,12 +41,14 @@ public final class LogsScenario implements BenchScenario {
   public String options() {
     return """
         --lines N       lines the job logs (default 100000)
-        --batch N       ROBOT_LOG_BATCH_SIZE (default: the agent's default)""";
+        --batch N       ROBOT_LOG_BATCH_SIZE (default: the agent's default)
+        --warmup N      lines shipped first, not timed (default 10000; 0 = a cold JVM)""";
   }
 
   @Override
   public void run(BenchRun run) throws Exception {
     int lines = run.intOption("lines", 100_000);
+    int warmup = run.intOption("warmup", 10_000);
     try (BenchFleet fleet = BenchFleet.start()) {
       FleetAdmin admin = fleet.admin();
       FleetAdmin.Robot robot = admin.createRobot("bench-logs-" + UUID.randomUUID(), 1);
@@ -90,19 +92,35 @@ public final class LogsScenario implements BenchScenario {
                 throw new IllegalStateException(e);
               });
       pipeline.start();
-      long start = System.nanoTime();
-      for (int i = 0; i < lines; i++) {
-        pipeline.append(LogLevel.INFO, "chatty line " + i, job, "log", "workflow");
-      }
       // the end: the pipeline's own count of lines the backend acknowledged (polling the table
       // would steal the database's time from the appends being measured); checked below
       io.micrometer.core.instrument.Counter acknowledged =
           metrics.counter("agent.log.lines.shipped");
-      long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-      while (acknowledged.count() < lines && System.nanoTime() < deadline) {
-        Thread.sleep(1);
+      // warm-up, not timed: the same path first compiles (the JIT took ~4 s of the 2 cores during
+      // a cold 50,000-line run; the JDBC and COPY runs below come after it, warm); source 'agent',
+      // so the checks below count only the timed lines
+      long warmupStart = System.nanoTime();
+      for (int i = 0; i < warmup; i++) {
+        pipeline.append(LogLevel.INFO, "warm-up line " + i, job, "log", "agent");
       }
+      awaitAcknowledged(acknowledged, warmup);
+      if (warmup > 0) {
+        run.row(
+            "warm-up (not timed)",
+            String.format("%.0f lines/s", warmup / ((System.nanoTime() - warmupStart) / 1e9)),
+            warmup + " lines, source agent");
+      }
+      // CPU per 1,000 lines (this JVM: agent + stack; PostgreSQL: every backend) is steadier than
+      // wall time on a shared machine
+      CpuClock cpu = CpuClock.of(fleet.db());
+      CpuClock.Reading cpuBefore = cpu.read();
+      long start = System.nanoTime();
+      for (int i = 0; i < lines; i++) {
+        pipeline.append(LogLevel.INFO, "chatty line " + i, job, "log", "workflow");
+      }
+      awaitAcknowledged(acknowledged, warmup + lines);
       double shipSeconds = (System.nanoTime() - start) / 1e9;
+      CpuClock.Reading pipelineCpu = cpu.read().minus(cpuBefore);
       String count = "select count(*) from robot_logs where job_id = ? and source = 'workflow'";
       pipeline.stop(Duration.ofSeconds(10));
       spool.close();
@@ -119,15 +137,26 @@ public final class LogsScenario implements BenchScenario {
               job);
 
       // a bare COPY of the same number of rows, same job, same message shape
+      cpuBefore = cpu.read();
       long copyStart = System.nanoTime();
       copy(fleet, robot, job, lines);
       double copySeconds = (System.nanoTime() - copyStart) / 1e9;
+      CpuClock.Reading copyCpu = cpu.read().minus(cpuBefore);
       long copied =
           fleet.queryLong(
               "select count(*) from robot_logs where job_id = ? and source = 'system'", job);
 
       // where the time goes: the same RPC straight over JDBC (no HTTP, no journal, no agent)
+      cpuBefore = cpu.read();
       double rpcOnly = jdbcAppend(fleet, robot, job, lines, batch);
+      CpuClock.Reading rpcCpu = cpu.read().minus(cpuBefore);
+      run.row("CPU, agent pipeline", pipelineCpu.per(lines / 1000.0, "1,000 lines"), "");
+      run.row("CPU, append_robot_logs over JDBC", rpcCpu.per(lines / 1000.0, "1,000 lines"), "");
+      run.row(
+          "CPU, bare COPY", copyCpu.per(lines / 1000.0, "1,000 lines"), "includes building rows");
+      run.figure("pipeline_cpu_ms_per_1000", total(pipelineCpu) / (lines / 1000.0));
+      run.figure("jdbc_rpc_cpu_ms_per_1000", total(rpcCpu) / (lines / 1000.0));
+      run.figure("copy_cpu_ms_per_1000", total(copyCpu) / (lines / 1000.0));
 
       double shipped = lines / shipSeconds;
       double bare = lines / copySeconds;
@@ -151,6 +180,7 @@ public final class LogsScenario implements BenchScenario {
       run.figure("pipeline_lines_per_s", shipped);
       run.figure("copy_lines_per_s", bare);
       run.figure("batch", batch);
+      run.figure("warmup_lines", warmup);
       run.figure("stored", stored);
       run.figure("distinct", distinct);
       run.figure("out_of_order", outOfOrder);
@@ -166,6 +196,18 @@ public final class LogsScenario implements BenchScenario {
                 + lines);
       }
       run.goal("pipeline / COPY", shipped / bare, "x", 0.5, false);
+    }
+  }
+
+  private static double total(CpuClock.Reading reading) {
+    return reading.jvmMillis() + reading.postgresMillis();
+  }
+
+  private static void awaitAcknowledged(io.micrometer.core.instrument.Counter acknowledged, long n)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+    while (acknowledged.count() < n && System.nanoTime() < deadline) {
+      Thread.sleep(1);
     }
   }
 

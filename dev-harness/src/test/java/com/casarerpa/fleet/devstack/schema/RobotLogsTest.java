@@ -330,4 +330,43 @@ class RobotLogsTest {
         .contains("p_logs[1]");
     assertThat(append(robot, List.of())).isZero();
   }
+
+  /**
+   * The live tail is one message per call (its cost was a third of the function's): the call's last
+   * 100 stored lines in order, how many it stored and their seq range; a replay stores nothing and
+   * sends nothing.
+   */
+  @Test
+  void a_call_sends_one_tail_message_with_its_last_100_lines_and_what_it_stored() throws Exception {
+    Fleet fleet = new Fleet(db);
+    TestRobot robot = fleet.robot();
+    List<Map<String, Object>> batch = new ArrayList<>();
+    for (int i = 1; i <= 250; i++) {
+      batch.add(line(OffsetDateTime.now(), i, "INFO", "tail " + i));
+    }
+    assertThat(append(robot, batch)).isEqualTo(250);
+    assertThat(append(robot, batch)).isZero();
+
+    String sql =
+        "SELECT payload::text FROM realtime.messages WHERE topic = ? AND event = 'log'"
+            + " AND private ORDER BY inserted_at";
+    List<JsonNode> sent = new ArrayList<>();
+    try (var c = db.admin().getConnection();
+        var s = c.prepareStatement(sql)) {
+      s.setString(1, "robot-logs:" + robot.id);
+      try (var rs = s.executeQuery()) {
+        while (rs.next()) {
+          sent.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(rs.getString(1)));
+        }
+      }
+    }
+    assertThat(sent).hasSize(1);
+    JsonNode tail = sent.getFirst();
+    assertThat(tail.get("stored").asInt()).isEqualTo(250);
+    assertThat(tail.get("first_seq").asLong()).isEqualTo(1);
+    assertThat(tail.get("last_seq").asLong()).isEqualTo(250);
+    assertThat(tail.get("lines").findValuesAsText("message"))
+        .containsExactlyElementsOf(
+            java.util.stream.IntStream.rangeClosed(151, 250).mapToObj(i -> "tail " + i).toList());
+  }
 }

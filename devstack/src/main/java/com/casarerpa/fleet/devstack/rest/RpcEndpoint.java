@@ -3,13 +3,13 @@ package com.casarerpa.fleet.devstack.rest;
 import com.casarerpa.fleet.devstack.rest.RequestTransaction.JsonRows;
 import com.casarerpa.fleet.devstack.rest.RpcFunction.Argument;
 import com.casarerpa.fleet.devstack.rest.RpcFunction.Shape;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /** {@code /rest/v1/rpc/<fn>}: calls a function with named arguments, as PostgREST does. */
@@ -41,8 +41,16 @@ final class RpcEndpoint {
       throw new ApiError(
           405, "PGRST101", "Cannot use the " + request.method() + " method on RPC", null, null);
     }
-    ObjectNode args = post ? postArguments(request) : getArguments(request);
-    RpcCall call = RpcCall.resolve(cache, name, args, request.body(), post);
+    // a POST body is checked and its top-level names read without building a tree: it goes to the
+    // database as it is (a 1,000-line append_robot_logs call is ~200 KB)
+    ObjectNode args = post ? null : getArguments(request);
+    Set<String> names = new TreeSet<>();
+    if (post) {
+      names.addAll(postArgumentNames(request));
+    } else {
+      args.fieldNames().forEachRemaining(names::add);
+    }
+    RpcCall call = RpcCall.resolve(cache, name, names, args, request.body(), post);
     RpcFunction function = call.function();
     Sql from = call.from();
     boolean readOnly = !post || function.readOnly();
@@ -147,12 +155,12 @@ final class RpcEndpoint {
         request, query.offset(), rows, request.prefer().count() ? total[0] : -1);
   }
 
-  private ObjectNode postArguments(RestRequest request) {
+  /** The top-level names of a POST body that is a JSON object (none for a blank or other body). */
+  private List<String> postArgumentNames(RestRequest request) {
     if (request.body() == null || request.body().isBlank()) {
-      return bodies.mapper().createObjectNode();
+      return List.of();
     }
-    JsonNode body = bodies.parse(request.body());
-    return body instanceof ObjectNode object ? object : bodies.mapper().createObjectNode();
+    return bodies.objectNames(request.body());
   }
 
   private ObjectNode getArguments(RestRequest request) {
@@ -170,12 +178,21 @@ final class RpcEndpoint {
     return args;
   }
 
-  /** A resolved call: the chosen overload and the FROM clause that calls it as {@code pgrst_f}. */
+  /**
+   * A resolved call: the chosen overload and the FROM clause that calls it as {@code pgrst_f}. A
+   * POST passes its body as it is (every name in it is an argument of the chosen overload); a GET
+   * passes the query arguments the overload takes ({@code getArgs}).
+   */
   record RpcCall(RpcFunction function, Sql from) {
     static RpcCall resolve(
-        SchemaCache cache, String name, ObjectNode args, String rawBody, boolean post) {
+        SchemaCache cache,
+        String name,
+        Set<String> names,
+        ObjectNode getArgs,
+        String rawBody,
+        boolean post) {
       List<RpcFunction> overloads = cache.functions(name);
-      RpcFunction chosen = OverloadChoice.choose(cache.schema(), name, overloads, args, post);
+      RpcFunction chosen = OverloadChoice.choose(cache.schema(), name, overloads, names, post);
       Sql from = new Sql();
       if (chosen.takesWholeBody()) {
         String body = rawBody == null || rawBody.isBlank() ? "{}" : rawBody;
@@ -186,7 +203,7 @@ final class RpcEndpoint {
       }
       List<Argument> used =
           chosen.arguments().stream()
-              .filter(a -> !a.name().isEmpty() && args.has(a.name()))
+              .filter(a -> !a.name().isEmpty() && names.contains(a.name()))
               .toList();
       if (used.isEmpty()) {
         return new RpcCall(chosen, from.append(chosen.qualifiedName() + "() " + ALIAS));
@@ -198,10 +215,16 @@ final class RpcEndpoint {
         columns.append(columns.isEmpty() ? "" : ", ").append(ident).append(' ').append(a.type());
         call.append(call.isEmpty() ? "" : ", ").append(ident + " := pgrst_args." + ident);
       }
-      ObjectNode onlyUsed = args.objectNode();
-      used.forEach(a -> onlyUsed.set(a.name(), args.get(a.name())));
+      String json;
+      if (post) {
+        json = rawBody; // the chosen overload takes every name of the body (see score)
+      } else {
+        ObjectNode onlyUsed = getArgs.objectNode();
+        used.forEach(a -> onlyUsed.set(a.name(), getArgs.get(a.name())));
+        json = onlyUsed.toString();
+      }
       from.append("json_to_record(")
-          .value(onlyUsed.toString())
+          .value(json)
           .append("::json) AS pgrst_args(" + columns + ") CROSS JOIN LATERAL ")
           .append(chosen.qualifiedName() + "(" + call + ") " + ALIAS);
       return new RpcCall(chosen, from);
@@ -213,9 +236,8 @@ final class RpcEndpoint {
     private OverloadChoice() {}
 
     static RpcFunction choose(
-        String schema, String name, List<RpcFunction> overloads, ObjectNode args, boolean post) {
-      TreeSet<String> keys = new TreeSet<>();
-      args.fieldNames().forEachRemaining(keys::add);
+        String schema, String name, List<RpcFunction> overloads, Set<String> names, boolean post) {
+      TreeSet<String> keys = new TreeSet<>(names);
       RpcFunction best = null;
       int bestScore = -1;
       boolean ambiguous = false;
