@@ -120,4 +120,26 @@ class HintGateTest {
     assertThat(actions).hasValue(2);
     assertThat(scheduled).as("one deferred action").hasSize(1);
   }
+
+  @Test
+  void within_a_window_of_real_work_hints_are_spaced_by_the_warm_spacing_only() {
+    gate.hint(); // acts: a claim that wins a job
+    gate.reopen();
+    gate.hint(); // acts at once (reopened); this claim loses the job to another robot
+    assertThat(actions).hasValue(2);
+    gate.hint(); // a real job 5 ms later: waits the warm spacing, not the window
+    assertThat(scheduled).hasSize(1);
+    advance(HintGate.WARM_SPACING);
+    assertThat(actions).hasValue(3);
+
+    // a window after the last real work, the full window applies again (forged hints)
+    advance(WINDOW);
+    gate.hint();
+    assertThat(actions).hasValue(4);
+    for (int i = 0; i < 20; i++) { // a second of forged hints, one every 50 ms
+      gate.hint();
+      advance(Duration.ofMillis(50));
+    }
+    assertThat(actions).as("one action per window once no claim wins").hasValue(5);
+  }
 }
