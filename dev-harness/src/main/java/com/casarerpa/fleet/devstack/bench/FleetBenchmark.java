@@ -28,13 +28,19 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <pre>{@code
  * bin/bench-fleet [--robots 1000] [--realtime-plan unlimited|free|pro|team] [--seconds 60]
- *                 [--warmup 30] [--jobs-per-second 2] [--stack-heap 2g]
+ *                 [--warmup 30] [--jobs-per-second 2] [--stack-heap 2g] [--poll S]
  * }</pre>
  */
 public final class FleetBenchmark {
   /** The options of one run (see the class comment for the defaults). */
   public record Options(
-      int robots, String plan, int seconds, int warmup, double jobsPerSecond, String stackHeap) {
+      int robots,
+      String plan,
+      int seconds,
+      int warmup,
+      double jobsPerSecond,
+      String stackHeap,
+      int pollSeconds) {
     public static Options parse(String[] args) {
       Map<String, String> o = new LinkedHashMap<>();
       for (int i = 0; i < args.length; i++) {
@@ -59,11 +65,18 @@ public final class FleetBenchmark {
               Integer.parseInt(o.getOrDefault("seconds", "60")),
               Integer.parseInt(o.getOrDefault("warmup", "30")),
               Double.parseDouble(o.getOrDefault("jobs-per-second", "2")),
-              o.getOrDefault("stack-heap", "2g"));
+              o.getOrDefault("stack-heap", "2g"),
+              Integer.parseInt(o.getOrDefault("poll", "0")));
       o.keySet()
           .removeAll(
               java.util.Set.of(
-                  "robots", "realtime-plan", "seconds", "warmup", "jobs-per-second", "stack-heap"));
+                  "robots",
+                  "realtime-plan",
+                  "seconds",
+                  "warmup",
+                  "jobs-per-second",
+                  "stack-heap",
+                  "poll"));
       if (!o.isEmpty()) {
         throw new IllegalArgumentException("unknown option(s) " + o.keySet());
       }
@@ -81,7 +94,7 @@ public final class FleetBenchmark {
       System.err.println("bench-fleet: " + e.getMessage());
       System.err.println(
           "usage: bin/bench-fleet [--robots N] [--realtime-plan unlimited|free|pro|team]"
-              + " [--seconds S] [--warmup S] [--jobs-per-second R] [--stack-heap 2g]");
+              + " [--seconds S] [--warmup S] [--jobs-per-second R] [--stack-heap 2g] [--poll S]");
       System.exit(2);
       return;
     }
@@ -110,6 +123,12 @@ public final class FleetBenchmark {
         // what an operator of such a project sets (README, "How many robots per plan")
         admin.patch(
             "/rest/v1/fleet_settings?id=eq.true", Map.of("presence_budget_per_second", budget));
+        if (options.pollSeconds() > 0) {
+          // the fleet's claim poll (job_poll_interval_seconds, 5 s by default): what polling costs
+          admin.patch(
+              "/rest/v1/fleet_settings?id=eq.true",
+              Map.of("job_poll_interval_seconds", options.pollSeconds()));
+        }
         long began = System.nanoTime();
         fleet.start();
         f.put("start_seconds", (System.nanoTime() - began) / 1e9);

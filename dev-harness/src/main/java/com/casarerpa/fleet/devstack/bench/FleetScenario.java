@@ -27,7 +27,8 @@ public final class FleetScenario implements BenchScenario {
         --seconds S             measured seconds (default 60)
         --warmup S              seconds before measuring (default 30)
         --jobs-per-second R     jobs enqueued per second (default 2)
-        --stack-heap SIZE       the stack's -Xmx (default 2g)""";
+        --stack-heap SIZE       the stack's -Xmx (default 2g)
+        --poll S                the fleet's job_poll_interval_seconds (default: the setting's 5)""";
   }
 
   @Override
@@ -39,7 +40,8 @@ public final class FleetScenario implements BenchScenario {
             run.intOption("seconds", 60),
             run.intOption("warmup", 30),
             Double.parseDouble(run.stringOption("jobs-per-second", "2")),
-            run.stringOption("stack-heap", "2g"));
+            run.stringOption("stack-heap", "2g"),
+            run.intOption("poll", 0));
     Map<String, Object> figures = FleetBenchmark.run(options);
     for (Map.Entry<String, Object> figure : figures.entrySet()) {
       if (figure.getValue() instanceof Number n) {
