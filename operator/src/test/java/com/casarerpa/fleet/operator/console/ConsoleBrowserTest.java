@@ -213,11 +213,11 @@ class ConsoleBrowserTest {
     assertThat(firstStatus).isIn("queued", "claimed", "running");
     Set<String> progressSeen = new LinkedHashSet<>();
     Set<String> statusSeen = new LinkedHashSet<>();
-    progressSeen.add(browser.findElement(By.id("job-progress")).getAttribute("value"));
+    progressSeen.add(value(By.id("job-progress")));
     statusSeen.add(firstStatus);
     until(
         () -> {
-          progressSeen.add(browser.findElement(By.id("job-progress")).getAttribute("value"));
+          progressSeen.add(value(By.id("job-progress")));
           statusSeen.add(text(By.id("job-status")));
           return text(By.id("job-status")).equals("completed")
               && text(By.id("log-lines")).contains("all steps done");
@@ -322,7 +322,27 @@ class ConsoleBrowserTest {
   }
 
   private static String text(By by) {
-    return browser.findElement(by).getText();
+    return fresh(() -> browser.findElement(by).getText());
+  }
+
+  private static String value(By by) {
+    return fresh(() -> browser.findElement(by).getAttribute("value"));
+  }
+
+  /**
+   * Reads through a live swap: htmx replaces elements as SSE updates arrive, so an element found a
+   * moment ago may be gone when it is read; the read is then repeated on the new element.
+   */
+  private static <T> T fresh(java.util.function.Supplier<T> read) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return read.get();
+      } catch (org.openqa.selenium.StaleElementReferenceException e) {
+        if (attempt == 50) {
+          throw e;
+        }
+      }
+    }
   }
 
   private static void markPage() {
